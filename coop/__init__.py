@@ -1,0 +1,121 @@
+"""coop: software for citizen collectives and their municipalities."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    if session.get("locale") in ("nl", "en"):
+        return session["locale"]
+    return request.accept_languages.best_match(["nl", "en"]) or "en"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    from coop import config
+
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from coop.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("coopsql"):
+        import coop.core.ratelimit  # noqa: F401 — registers the coopsql:// storage
+
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"].setdefault(
+            "url", app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    _import_models()
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from coop.auth.models import User
+
+        return db.session.scalar(
+            select(User).options(selectinload(User.roles))
+            .where(User.session_token == token, User.is_active.is_(True))
+        )
+
+    from coop.core import audit, errors, formatting, mail, permissions, security
+
+    app.url_value_preprocessor(permissions.load_tenant)
+    app.url_defaults(permissions.fill_tenant)
+    app.before_request(permissions.check_access)
+    security.init_app(app)
+    mail.init_app(app)
+    formatting.init_app(app)
+    errors.register_error_handlers(app)
+
+    import coop.auth.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.orgs.admin_views  # noqa: F401
+    import coop.orgs.views  # noqa: F401
+    from coop.auth import bp as auth_bp
+    from coop.core.views import bp as core_bp
+    from coop.orgs import admin_bp, bp as orgs_bp
+
+    for bp in (core_bp, auth_bp, orgs_bp, admin_bp):
+        app.register_blueprint(bp)
+    permissions.public(app.view_functions["static"])
+
+    from coop.cli import register as register_cli
+
+    register_cli(app)
+
+    @app.context_processor
+    def template_globals():
+        from flask_babel import get_locale
+
+        from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, ROLE_LABELS
+
+        return {
+            "can": permissions.can,
+            "current_locale": str(get_locale() or "en"),
+            "coop": g.get("coop"),
+            "municipality": g.get("municipality"),
+            "ROLE_LABELS": ROLE_LABELS,
+            "DOMAIN_LABELS": DOMAIN_LABELS,
+            "BOARD_POSITION_LABELS": BOARD_POSITION_LABELS,
+        }
+
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so that metadata (and Alembic) sees all tables."""
+    import coop.auth.models  # noqa: F401
+    import coop.core.audit  # noqa: F401
+    import coop.core.mail  # noqa: F401
+    import coop.core.ratelimit  # noqa: F401
+    import coop.orgs.models  # noqa: F401

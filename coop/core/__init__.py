@@ -1,0 +1,1 @@
+"""What every area uses: database base, permissions, audit log, mail, formatting, errors."""

@@ -1,0 +1,93 @@
+"""The declarative base, shared column types and tenancy-scoped loading."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TypeVar
+
+from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, registry
+
+#: Stable constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    # One registry holds both the naming convention and the type map (SQLAlchemy 2.1 wants
+    # the map on the registry when the base is subclassed, as Flask-SQLAlchemy does).
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+M = TypeVar("M")
+
+
+def scoped(model: type[M], object_id: int, *, cooperative=None, municipality=None) -> M:
+    """Load a row by id within the current tenant, or answer 404.
+
+    A view never loads a row by bare id: the row must belong to the cooperative or
+    municipality that the URL names (``g.coop`` / ``g.municipality`` by default).
+    """
+    from flask import abort, g
+
+    from coop.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if hasattr(model, "cooperative_id"):
+        coop = cooperative or g.get("coop")
+        if coop is None or obj.cooperative_id != coop.id:
+            abort(404)
+    elif hasattr(model, "municipality_id"):
+        muni = municipality or g.get("municipality")
+        if muni is None or obj.municipality_id != muni.id:
+            abort(404)
+    return obj
+
+
+def str_enum(enum_cls, length: int = 32):
+    """A portable enum column: stored as its string value, guarded by a CHECK constraint."""
+    from sqlalchemy import Enum
+
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        name=enum_cls.__name__.lower(),
+        validate_strings=True,
+    )

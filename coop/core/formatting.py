@@ -1,0 +1,30 @@
+"""Dates, numbers and money formatted by Babel for the user's language."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.numbers import format_currency
+
+
+def money(cents: int | None, currency: str = "EUR") -> str:
+    """Integer cents → ``€ 1.234,56`` (nl) or ``€1,234.56`` (en)."""
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, currency, locale=str(get_locale() or "en"))
+
+
+def number(value) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def fmt_date(value: date | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_date(value, fmt)
+
+
+def fmt_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(money=money, number=number, date=fmt_date, datetime=fmt_datetime)

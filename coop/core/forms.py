@@ -1,0 +1,25 @@
+"""Small helpers that every area's views use with their forms."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from coop.core.errors import DomainError
+
+
+def apply_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the field it concerns, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only local paths are followed after sign-in (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

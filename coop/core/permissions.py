@@ -1,0 +1,127 @@
+"""Named permissions declared on routes, and tenancy loading.
+
+Every view declares who may use it with :func:`require` (or :func:`public`). The declaration is
+checked before the view runs and is what the access-matrix test reads. A view without a
+declaration is refused (fail closed).
+
+Within a tenant (``/c/<coop>/…`` or ``/m/<municipality>/…``), a user with no role there gets
+404 — the pages of another cooperative do not exist for them; a user with some role there but
+not the one needed gets 403; an anonymous visitor is sent to the login page.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from coop.orgs.models import Cooperative, Municipality, Role
+
+#: Names that views may declare. ``public``: anyone; ``login``: any signed-in user.
+PERMISSIONS = {"public", "login", "member", "board", "auditor", "liaison", "admin"}
+
+#: Which roles within the cooperative satisfy a coop permission.
+COOP_PERMISSION_ROLES = {
+    "member": {Role.MEMBER, Role.BOARD, Role.AUDITOR},
+    "board": {Role.BOARD},
+    "auditor": {Role.AUDITOR, Role.BOARD},
+}
+
+
+def require(*names: str):
+    """Declare who may use a view: ``@require("board")``, ``@require("member", "liaison")``."""
+    unknown = set(names) - PERMISSIONS
+    if unknown or not names:
+        raise ValueError(f"unknown permission(s) {unknown or names}")
+
+    def decorate(view):
+        view.access = frozenset(names)
+        return view
+
+    return decorate
+
+
+public = require("public")
+
+
+def endpoint_access(endpoint: str) -> frozenset[str] | None:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def user_may(names: frozenset[str], user, coop=None, municipality=None) -> bool:
+    if "public" in names:
+        return True
+    if not user.is_authenticated:
+        return False
+    if "login" in names:
+        return True
+    if "admin" in names and user.is_admin:
+        return True
+    if coop is not None:
+        roles = user.coop_roles(coop)
+        for name in names & COOP_PERMISSION_ROLES.keys():
+            if roles & COOP_PERMISSION_ROLES[name]:
+                return True
+    if municipality is not None and "liaison" in names:
+        if user.has_role(Role.LIAISON, municipality=municipality):
+            return True
+    return False
+
+
+def has_tenant_role(user, coop=None, municipality=None) -> bool:
+    if coop is not None and user.coop_roles(coop):
+        return True
+    if municipality is not None and user.has_role(Role.LIAISON, municipality=municipality):
+        return True
+    return False
+
+
+def check_access() -> None:
+    """Run before every request: refuse what the endpoint's declaration does not allow."""
+    if request.endpoint is None:  # 404 raised by routing
+        return
+    names = endpoint_access(request.endpoint)
+    if names is None:
+        current_app.logger.error("endpoint %s declares no permission", request.endpoint)
+        abort(403)
+    coop, muni = g.get("coop"), g.get("municipality")
+    if user_may(names, current_user, coop, muni):
+        return
+    if not current_user.is_authenticated:
+        from coop.extensions import login_manager
+
+        return login_manager.unauthorized()
+    if (coop is not None or muni is not None) and not has_tenant_role(current_user, coop, muni):
+        abort(404)
+    abort(403)
+
+
+def load_tenant(endpoint, values) -> None:
+    """URL value preprocessor: ``<coop>`` and ``<municipality>`` become ``g.coop``/``g.municipality``."""
+    if not values:
+        return
+    from coop.extensions import db
+
+    if "coop" in values:
+        slug = values.pop("coop")
+        g.coop = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug)) or abort(404)
+    if "municipality" in values:
+        slug = values.pop("municipality")
+        g.municipality = (
+            db.session.scalar(select(Municipality).where(Municipality.slug == slug)) or abort(404)
+        )
+
+
+def fill_tenant(endpoint, values) -> None:
+    """URL defaults: within a tenant's page, ``url_for`` fills in the current tenant."""
+    if "coop" not in values and g.get("coop") is not None:
+        if current_app.url_map.is_endpoint_expecting(endpoint, "coop"):
+            values["coop"] = g.coop.slug
+    if "municipality" not in values and g.get("municipality") is not None:
+        if current_app.url_map.is_endpoint_expecting(endpoint, "municipality"):
+            values["municipality"] = g.municipality.slug
+
+
+def can(name: str) -> bool:
+    """For templates: may the current user do what permission ``name`` allows here?"""
+    return user_may(frozenset({name}), current_user, g.get("coop"), g.get("municipality"))

@@ -1,0 +1,101 @@
+"""Rate-limit counters in the app's own database, so every gunicorn worker shares them.
+
+Flask-Limiter takes its storage from a URI; ``coopsql://`` names this storage, which keeps
+fixed-window counters in the ``rate_limit_counter`` table with one atomic upsert per hit
+(PostgreSQL and SQLite both do ``INSERT … ON CONFLICT … RETURNING``).
+"""
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from limits.storage import Storage
+from sqlalchemy import Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coop.extensions import db
+
+
+class RateLimitCounter(db.Model):
+    __tablename__ = "rate_limit_counter"
+
+    #: The limiter's key: limit, scope and the client address or account.
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    #: Unix time at which the window ends.
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+_table = RateLimitCounter.__table__
+
+
+class SQLStorage(Storage):
+    """A ``limits`` storage for fixed windows, in a SQL database (``coopsql://``)."""
+
+    STORAGE_SCHEME = ["coopsql"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, url: str | None = None,
+                 **options) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        if not url:
+            raise ValueError("SQLStorage needs the database url (RATELIMIT_STORAGE_OPTIONS['url'])")
+        self.engine = sa.create_engine(url, pool_pre_ping=True)
+
+    @property
+    def base_exceptions(self):
+        return sa.exc.SQLAlchemyError
+
+    def _insert(self):
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(_table)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        ins = self._insert().values(key=key, count=amount, expires_at=now + expiry)
+        expired = _table.c.expires_at <= now
+        stmt = ins.on_conflict_do_update(
+            index_elements=[_table.c.key],
+            set_={
+                "count": sa.case((expired, amount), else_=_table.c.count + amount),
+                "expires_at": sa.case((expired, now + expiry), else_=_table.c.expires_at),
+            },
+        ).returning(_table.c.count)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).scalar_one()
+
+    def _row(self, key: str):
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(_table.c.count, _table.c.expires_at).where(_table.c.key == key)
+            ).first()
+
+    def get(self, key: str) -> int:
+        row = self._row(key)
+        return row.count if row and row.expires_at > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._row(key)
+        return row.expires_at if row and row.expires_at > time.time() else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as conn:
+            return conn.execute(sa.delete(_table)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(_table).where(_table.c.key == key))
+
+    def purge_expired(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(sa.delete(_table).where(_table.c.expires_at <= time.time())).rowcount

@@ -1,0 +1,141 @@
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coop.auth import services as auth_services
+from coop.auth.models import Invitation
+from coop.core.audit import tenant_key
+from coop.core.audit_views import render_log
+from coop.core.db import utcnow
+from coop.core.errors import DomainError
+from coop.core.forms import apply_domain_error
+from coop.core.pagination import paginate
+from coop.core.permissions import require
+from coop.extensions import db
+from coop.orgs import bp, services
+from coop.orgs.forms import CoopInviteForm, LiaisonInviteForm, StatutesForm
+from coop.orgs.models import BoardPosition, Cooperative, Role, RoleAssignment
+
+
+def _role_holders(**scope):
+    return db.session.scalars(
+        select(RoleAssignment).options(selectinload(RoleAssignment.user))
+        .filter_by(**scope).order_by(RoleAssignment.role, RoleAssignment.id)
+    ).all()
+
+
+def _pending_invitations(**scope):
+    return db.session.scalars(
+        select(Invitation).filter_by(**scope)
+        .where(Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at.desc())
+    ).all()
+
+
+# --- cooperative ---------------------------------------------------------------------------
+
+
+@bp.route("/c/<coop>/")
+@require("member")
+def coop_home():
+    board = [r for r in _role_holders(cooperative_id=g.coop.id) if r.role == Role.BOARD]
+    return render_template("orgs/coop_home.html", board=board,
+                           my_roles=current_user.coop_roles(g.coop))
+
+
+@bp.route("/c/<coop>/statutes")
+@require("member")
+def coop_statutes():
+    return render_template("orgs/statutes.html", profile=g.coop.statutes, form=StatutesForm(obj=g.coop.statutes))
+
+
+@bp.route("/c/<coop>/statutes/edit", methods=["GET", "POST"])
+@require("board")
+def edit_statutes():
+    form = StatutesForm(obj=g.coop.statutes)
+    if form.validate_on_submit():
+        values = {f.name: f.data for f in form if f.name != "csrf_token"}
+        try:
+            changed = services.update_statutes(g.coop, values, actor=current_user)
+        except DomainError as e:
+            db.session.rollback()
+            apply_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("The statutes settings have been saved.") if changed else _("Nothing was changed."),
+                  "success")
+            return redirect(url_for("orgs.coop_statutes"))
+    return render_template("orgs/statutes_edit.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/c/<coop>/people", methods=["GET", "POST"])
+@require("board")
+def coop_people():
+    form = CoopInviteForm()
+    if form.validate_on_submit():
+        try:
+            auth_services.invite(email=form.email.data, role=Role(form.role.data),
+                                 board_position=BoardPosition(form.board_position.data),
+                                 cooperative=g.coop, invited_by=current_user)
+        except DomainError as e:
+            db.session.rollback()
+            apply_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("orgs.coop_people"))
+    return render_template("orgs/people.html", form=form,
+                           holders=_role_holders(cooperative_id=g.coop.id),
+                           pending=_pending_invitations(cooperative_id=g.coop.id),
+                           invite_endpoint="orgs.coop_people"), 400 if form.errors else 200
+
+
+@bp.route("/c/<coop>/audit")
+@require("board")
+def coop_audit():
+    return render_log(tenant_key(cooperative=g.coop), _("Audit log of %(name)s", name=g.coop.name))
+
+
+# --- municipality --------------------------------------------------------------------------
+
+
+@bp.route("/m/<municipality>/")
+@require("liaison")
+def municipality_home():
+    coops = paginate(
+        select(Cooperative).where(Cooperative.municipality_id == g.municipality.id)
+        .order_by(Cooperative.name)
+    )
+    return render_template("orgs/municipality_home.html", coops=coops)
+
+
+@bp.route("/m/<municipality>/people", methods=["GET", "POST"])
+@require("liaison")
+def municipality_people():
+    form = LiaisonInviteForm()
+    if form.validate_on_submit():
+        try:
+            auth_services.invite(email=form.email.data, role=Role.LIAISON,
+                                 municipality=g.municipality, invited_by=current_user)
+        except DomainError as e:
+            db.session.rollback()
+            apply_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("orgs.municipality_people"))
+    return render_template("orgs/people.html", form=form,
+                           holders=_role_holders(municipality_id=g.municipality.id),
+                           pending=_pending_invitations(municipality_id=g.municipality.id),
+                           invite_endpoint="orgs.municipality_people"), 400 if form.errors else 200
+
+
+@bp.route("/m/<municipality>/audit")
+@require("liaison")
+def municipality_audit():
+    return render_log(tenant_key(municipality=g.municipality),
+                      _("Audit log of %(name)s", name=g.municipality.name))
+
+
