@@ -49,8 +49,9 @@ extract-messages: $(VENV)/.installed
 	  --omit-header -w 100 -o coop/translations/messages.pot .
 
 update-catalogs: extract-messages
-	$(BIN)/pybabel update -i coop/translations/messages.pot -d coop/translations --no-location \
-	  --omit-header -w 100 --no-fuzzy-matching
+	$(BIN)/pybabel update -i coop/translations/messages.pot -d coop/translations \
+	  -w 100 --no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/python scripts/fill_english_catalog.py
 
 bench: install-test
 	$(BIN)/pip install -q -e '.[bench]'

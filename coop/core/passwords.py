@@ -28,7 +28,7 @@ def password_problem(password: str, *, email: str | None = None, name: str | Non
     if lowered in common_passwords():
         return _l("This password is one of the most commonly used ones; choose another.")
     if len(set(password)) < 4:
-        return _l("This password repeats too few characters; choose another.")
+        return _l("This password uses too few different characters; choose another.")
     if email and lowered == email.lower():
         return _l("Do not use your e-mail address as password.")
     if name and lowered == name.lower():

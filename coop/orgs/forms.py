@@ -64,27 +64,31 @@ def _int(label, lo, hi=None, hint=None):
 
 
 class StatutesForm(FlaskForm):
-    ordinary_majority_num = _int(_l("Ordinary majority: more than … (numerator)"), 1, 99)
+    ordinary_majority_num = _int(_l("Ordinary majority: more than … (numerator)"), 1, 99,
+                                 _l("For example 1 and 2: more than half of the votes cast."))
     ordinary_majority_den = _int(_l("Ordinary majority: … of the votes cast (denominator)"), 2, 100)
-    qualified_majority_num = _int(_l("Qualified majority: at least … (numerator)"), 1, 99)
+    qualified_majority_num = _int(_l("Qualified majority: at least … (numerator)"), 1, 99,
+                                  _l("For example 2 and 3: at least two thirds of the votes cast, for statute changes, dissolution or merger."))
     qualified_majority_den = _int(_l("Qualified majority: … of the votes cast (denominator)"), 1, 100)
-    qualified_quorum_num = _int(_l("Quorum for qualified decisions (numerator, 0 for none)"), 0, 99)
+    qualified_quorum_num = _int(_l("Quorum for qualified decisions (numerator, 0 for none)"), 0, 99,
+                                _l("For example 2 and 3: two thirds of all members must be present or represented."))
     qualified_quorum_den = _int(_l("Quorum: … of all members present or represented (denominator)"), 1, 100)
-    second_meeting_within_weeks = _int(_l("Second meeting without quorum within (weeks)"), 1, 52)
+    second_meeting_within_weeks = _int(_l("Second meeting without quorum within (weeks)"), 1, 52,
+                                       _l("When the quorum is not met, a second meeting within this many weeks decides without a quorum."))
     is_tie_rejected = BooleanField(_l("A tie rejects the proposal"))
     is_blank_counted_as_cast = BooleanField(_l("Blank votes count as cast"))
     has_election_runoff = BooleanField(_l("Elections: run-off between the top two without an absolute majority"))
     is_people_vote_secret = BooleanField(_l("Votes about people are secret"))
-    is_vote_weighted = BooleanField(_l("Votes are weighted (by category or shares)"))
+    is_vote_weighted = BooleanField(_l("Some votes count more than others (by member category or shares)"))
     has_proxies = BooleanField(_l("Members may vote by proxy"))
     max_proxies_per_holder = _int(_l("Proxies one member may hold at most"), 0, 20)
     convocation_days = _int(_l("Convocation at least … days before the meeting"), 7, 90,
-                            _l("The law requires at least 7."))
+                            _l("The law requires at least 7 days."))
     amendment_convocation_days = _int(_l("Statute amendments: convocation at least … days before"), 7, 90)
     amendment_text_days = _int(_l("Statute amendments: text available at least … days before"), 5, 90)
     has_electronic_voting = BooleanField(_l("Electronic voting before the meeting is allowed"))
     electronic_voting_days_before = _int(_l("Electronic voting opens at most … days before"), 0, 30,
-                                         _l("The law allows at most 30."))
+                                         _l("The law allows at most 30 days."))
     is_admission_by_board = BooleanField(_l("The board decides on admission"))
     notice_period_weeks = _int(_l("Notice period (weeks)"), 0, 52)
     is_notice_at_year_end = BooleanField(_l("Notice takes effect at the end of the financial year"))
@@ -94,4 +98,4 @@ class StatutesForm(FlaskForm):
                                    _l("The law requires at least one month."))
     member_retention_years = _int(_l("Years that data of former members is kept"), 0, 20)
     financial_retention_years = _int(_l("Years that financial records are kept"), 7, 30,
-                                     _l("Tax law requires at least 7."))
+                                     _l("Tax law requires at least 7 years."))

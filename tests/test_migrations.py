@@ -1,0 +1,30 @@
+"""The models and the migrations describe the same schema."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from coop.extensions import db as _db
+
+
+def test_models_match_migrations(app):
+    with app.app_context():
+        with _db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(ctx, _db.metadata)
+    assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+
+
+def test_downgrade_and_upgrade_again(app, tmp_path):
+    """Every migration can be undone and redone on a fresh SQLite database."""
+    from flask_migrate import downgrade, upgrade
+
+    from coop import create_app
+
+    other = create_app({"SECRET_KEY": "z" * 40, "RATELIMIT_STORAGE_URI": "memory://",
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+    with other.app_context():
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        with _db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(ctx, _db.metadata) == []
