@@ -45,7 +45,7 @@ test: install-test
 	fi
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs ".* node_modules" \
 	  --omit-header -w 100 -o coop/translations/messages.pot .
 
 update-catalogs: extract-messages
