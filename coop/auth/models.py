@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coop.core.db import str_enum, utcnow
 from coop.extensions import db
-from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment
+from coop.orgs.models import (BOARD_POSITION_RULE, ROLE_SCOPE_RULE, BoardPosition, Cooperative,
+                              Municipality, Role, RoleAssignment)
 
 
 def new_token() -> str:
@@ -113,13 +114,8 @@ class Invitation(db.Model):
 
     __tablename__ = "invitation"
     __table_args__ = (
-        CheckConstraint(
-            "(role IN ('board', 'member', 'auditor') AND cooperative_id IS NOT NULL AND municipality_id IS NULL)"
-            " OR (role = 'liaison' AND municipality_id IS NOT NULL AND cooperative_id IS NULL)"
-            " OR (role = 'admin' AND cooperative_id IS NULL AND municipality_id IS NULL)",
-            name="scope",
-        ),
-        CheckConstraint("(role = 'board') = (board_position IS NOT NULL)", name="board_position"),
+        CheckConstraint(ROLE_SCOPE_RULE, name="scope"),
+        CheckConstraint(BOARD_POSITION_RULE, name="board_position"),
         CheckConstraint("email = lower(email)", name="email_lower"),
     )
 

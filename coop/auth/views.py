@@ -6,7 +6,7 @@ from coop.auth import bp, services
 from coop.auth.forms import (ChangePasswordForm, ConfirmForm, CreateAccountForm,
                              ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm)
 from coop.core.errors import DomainError
-from coop.core.forms import apply_domain_error, safe_next
+from coop.core.forms import attempt, form_status, safe_next
 from coop.core.permissions import public, require
 from coop.extensions import db, limiter
 
@@ -77,18 +77,12 @@ def reset_password(token):
         flash(str(e.message), "error")
         return redirect(url_for("auth.forgot_password"))
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your password has been changed. You can now sign in."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    if form.validate_on_submit() and attempt(form, lambda: services.reset_password(
+            token, form.password.data)):
+        logout_user()
+        flash(_("Your password has been changed. You can now sign in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), form_status(form)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -105,24 +99,22 @@ def accept_invitation(token):
     if has_account and not signed_in_as_invitee:
         return render_template("auth/accept_invitation.html", inv=inv, form=None,
                                must_sign_in=True, token=token)
-    if form.validate_on_submit():
-        try:
-            if signed_in_as_invitee:
-                user = services.accept_invitation(token, user=current_user._get_current_object())
-            else:
-                user = services.accept_invitation(token, name=form.name.data,
-                                                  password=form.password.data)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
+    accepted = []
+
+    def accept():
+        if signed_in_as_invitee:
+            accepted.append(services.accept_invitation(token, user=current_user._get_current_object()))
         else:
-            db.session.commit()
-            if not signed_in_as_invitee:
-                login_user(user)
-            flash(_("Welcome! Your invitation has been accepted."), "success")
-            return redirect(url_for("core.home"))
+            accepted.append(services.accept_invitation(token, name=form.name.data,
+                                                       password=form.password.data))
+
+    if form.validate_on_submit() and attempt(form, accept):
+        if not signed_in_as_invitee:
+            login_user(accepted[0])
+        flash(_("Welcome! Your invitation has been accepted."), "success")
+        return redirect(url_for("core.home"))
     return render_template("auth/accept_invitation.html", inv=inv, form=form,
-                           must_sign_in=False, token=token)
+                           must_sign_in=False, token=token), form_status(form)
 
 
 @bp.route("/me/account", methods=["GET", "POST"])
@@ -147,17 +139,11 @@ def account():
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
-        else:
-            db.session.commit()
-            login_user(user)  # keep this session; every other one is now signed out
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and attempt(form, lambda: services.change_password(
+            user, form.current_password.data, form.password.data)):
+        login_user(user)  # keep this session; every other one is now signed out
+        flash(_("Your password has been changed. Other devices have been signed out."), "success")
+        return redirect(url_for("auth.account"))
     profile = ProfileForm(obj=user, prefix="profile")
     profile.locale.data = user.locale or ""
     return render_template("auth/account.html", profile=profile, password_form=form), 400

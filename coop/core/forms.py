@@ -23,3 +23,23 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def attempt(form, action) -> bool:
+    """Run one service call for a submitted form: commit when it succeeds, or roll back and
+    show the service's refusal on the form. Returns whether it succeeded."""
+    from coop.extensions import db
+
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return False
+    db.session.commit()
+    return True
+
+
+def form_status(form) -> int:
+    """The status for re-showing a form: 400 when it was refused, 200 when first shown."""
+    return 400 if form.errors or form.form_errors else 200

@@ -196,20 +196,23 @@ class StatutesProfile(db.Model):
     cooperative: Mapped[Cooperative] = relationship(back_populates="statutes")
 
 
+#: Which roles need a cooperative, a municipality or neither (role assignments, invitations).
+ROLE_SCOPE_RULE = (
+    "(role IN ('board', 'member', 'auditor') AND cooperative_id IS NOT NULL AND municipality_id IS NULL)"
+    " OR (role = 'liaison' AND municipality_id IS NOT NULL AND cooperative_id IS NULL)"
+    " OR (role = 'admin' AND cooperative_id IS NULL AND municipality_id IS NULL)"
+)
+#: Only board members have a board position.
+BOARD_POSITION_RULE = "(role = 'board') = (board_position IS NOT NULL)"
+
+
 class RoleAssignment(db.Model):
     """A user's role: board/member/auditor of a cooperative, liaison of a municipality, or admin."""
 
     __tablename__ = "role_assignment"
     __table_args__ = (
-        CheckConstraint(
-            "(role IN ('board', 'member', 'auditor') AND cooperative_id IS NOT NULL AND municipality_id IS NULL)"
-            " OR (role = 'liaison' AND municipality_id IS NOT NULL AND cooperative_id IS NULL)"
-            " OR (role = 'admin' AND cooperative_id IS NULL AND municipality_id IS NULL)",
-            name="scope",
-        ),
-        CheckConstraint(
-            "(role = 'board') = (board_position IS NOT NULL)", name="board_position"
-        ),
+        CheckConstraint(ROLE_SCOPE_RULE, name="scope"),
+        CheckConstraint(BOARD_POSITION_RULE, name="board_position"),
         Index(
             "uq_role_assignment_coop", "user_id", "role", "cooperative_id", unique=True,
             sqlite_where=text("cooperative_id IS NOT NULL"),

@@ -9,8 +9,7 @@ from coop.auth.models import Invitation
 from coop.core.audit import tenant_key
 from coop.core.audit_views import render_log
 from coop.core.db import utcnow
-from coop.core.errors import DomainError
-from coop.core.forms import apply_domain_error
+from coop.core.forms import attempt, form_status
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db
@@ -34,6 +33,17 @@ def _pending_invitations(**scope):
     ).all()
 
 
+def invited(form, endpoint: str):
+    flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+    return redirect(url_for(endpoint))
+
+
+def _people_page(form, endpoint: str, **scope):
+    return render_template("orgs/people.html", form=form, holders=_role_holders(**scope),
+                           pending=_pending_invitations(**scope),
+                           invite_endpoint=endpoint), form_status(form)
+
+
 # --- cooperative ---------------------------------------------------------------------------
 
 
@@ -55,41 +65,26 @@ def coop_statutes():
 @require("board")
 def edit_statutes():
     form = StatutesForm(obj=g.coop.statutes)
-    if form.validate_on_submit():
-        values = {f.name: f.data for f in form if f.name != "csrf_token"}
-        try:
-            changed = services.update_statutes(g.coop, values, actor=current_user)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
-        else:
-            db.session.commit()
-            flash(_("The statutes settings have been saved.") if changed else _("Nothing was changed."),
-                  "success")
-            return redirect(url_for("orgs.coop_statutes"))
-    return render_template("orgs/statutes_edit.html", form=form), 400 if form.errors else 200
+    changed = {}
+    values = {f.name: f.data for f in form if f.name != "csrf_token"}
+    if form.validate_on_submit() and attempt(form, lambda: changed.update(
+            services.update_statutes(g.coop, values, actor=current_user))):
+        flash(_("The statutes settings have been saved.") if changed else _("Nothing was changed."),
+              "success")
+        return redirect(url_for("orgs.coop_statutes"))
+    return render_template("orgs/statutes_edit.html", form=form), form_status(form)
 
 
 @bp.route("/c/<coop>/people", methods=["GET", "POST"])
 @require("board")
 def coop_people():
     form = CoopInviteForm()
-    if form.validate_on_submit():
-        try:
-            auth_services.invite(email=form.email.data, role=Role(form.role.data),
-                                 board_position=BoardPosition(form.board_position.data),
-                                 cooperative=g.coop, invited_by=current_user)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("orgs.coop_people"))
-    return render_template("orgs/people.html", form=form,
-                           holders=_role_holders(cooperative_id=g.coop.id),
-                           pending=_pending_invitations(cooperative_id=g.coop.id),
-                           invite_endpoint="orgs.coop_people"), 400 if form.errors else 200
+    if form.validate_on_submit() and attempt(form, lambda: auth_services.invite(
+            email=form.email.data, role=Role(form.role.data),
+            board_position=BoardPosition(form.board_position.data),
+            cooperative=g.coop, invited_by=current_user)):
+        return invited(form, "orgs.coop_people")
+    return _people_page(form, "orgs.coop_people", cooperative_id=g.coop.id)
 
 
 @bp.route("/c/<coop>/audit")
@@ -115,21 +110,11 @@ def municipality_home():
 @require("liaison")
 def municipality_people():
     form = LiaisonInviteForm()
-    if form.validate_on_submit():
-        try:
-            auth_services.invite(email=form.email.data, role=Role.LIAISON,
-                                 municipality=g.municipality, invited_by=current_user)
-        except DomainError as e:
-            db.session.rollback()
-            apply_domain_error(form, e)
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("orgs.municipality_people"))
-    return render_template("orgs/people.html", form=form,
-                           holders=_role_holders(municipality_id=g.municipality.id),
-                           pending=_pending_invitations(municipality_id=g.municipality.id),
-                           invite_endpoint="orgs.municipality_people"), 400 if form.errors else 200
+    if form.validate_on_submit() and attempt(form, lambda: auth_services.invite(
+            email=form.email.data, role=Role.LIAISON, municipality=g.municipality,
+            invited_by=current_user)):
+        return invited(form, "orgs.municipality_people")
+    return _people_page(form, "orgs.municipality_people", municipality_id=g.municipality.id)
 
 
 @bp.route("/m/<municipality>/audit")
