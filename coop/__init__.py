@@ -68,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             .where(User.session_token == token, User.is_active.is_(True))
         )
 
-    from coop.core import audit, errors, formatting, mail, permissions, security
+    from coop.core import audit, errors, formatting, mail, nav, permissions, security
 
     app.url_value_preprocessor(permissions.load_tenant)
     app.url_defaults(permissions.fill_tenant)
@@ -78,14 +78,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     errors.register_error_handlers(app)
 
-    import coop.auth.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.api.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.auth.views  # noqa: F401
+    import coop.members.capital_views  # noqa: F401
+    import coop.members.import_views  # noqa: F401
+    import coop.members.me_views  # noqa: F401
+    import coop.members.views  # noqa: F401
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
+    from coop.api import bp as api_bp
     from coop.auth import bp as auth_bp
     from coop.core.views import bp as core_bp
+    from coop.members import bp as members_bp, me_bp
     from coop.orgs import admin_bp, bp as orgs_bp
 
-    for bp in (core_bp, auth_bp, orgs_bp, admin_bp):
+    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -101,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         return {
             "can": permissions.can,
+            "nav_items": nav.items,
             "current_locale": str(get_locale() or "en"),
             "coop": g.get("coop"),
             "municipality": g.get("municipality"),
@@ -118,4 +126,6 @@ def _import_models() -> None:
     import coop.core.audit  # noqa: F401
     import coop.core.mail  # noqa: F401
     import coop.core.ratelimit  # noqa: F401
+    import coop.api.models  # noqa: F401
+    import coop.members.models  # noqa: F401
     import coop.orgs.models  # noqa: F401

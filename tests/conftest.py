@@ -222,7 +222,34 @@ def grant(db):
 
 
 @pytest.fixture
-def world(db, make_user, make_coop, make_municipality, grant):
+def make_member(db):
+    """``make_member(coop, status=MemberStatus.MEMBER, user=None, **fields)`` via the service,
+    so that the member has a number and a history like any other."""
+    from datetime import date
+
+    from coop.members import services
+    from coop.members.models import MemberStatus
+
+    def _make(coop, status=None, user=None, on=None, **fields):
+        n = _next()
+        data = {"first_name": f"Voornaam{n}", "last_name": f"Achternaam{n}", "street": "Dorpsstraat",
+                "house_number": str(n), "postcode": "9711 AB", "city": "Groningen"}
+        if user is not None:
+            data["email"] = user.email
+        data.update(fields)
+        member = services.create_member(coop, data, actor=None, status=status or MemberStatus.MEMBER,
+                                        on=on or date(2024, 1, 1), confirm_duplicate=True,
+                                        email_consent=bool(data.get("email")))
+        if user is not None:
+            member.user_id = user.id
+        db.session.flush()
+        return member
+
+    return _make
+
+
+@pytest.fixture
+def world(db, make_user, make_coop, make_municipality, grant, make_member):
     """Two cooperatives (A in municipality M, B in N) and one person for each role."""
 
     class World:
@@ -249,6 +276,11 @@ def world(db, make_user, make_coop, make_municipality, grant):
     grant(w.liaison_n, "liaison", municipality=w.muni_n)
     w.admin = make_user("admin@example.net", "Admin")
     grant(w.admin, "admin")
+    # register entries of the members (and board members) with an account
+    w.record_a = make_member(w.coop_a, user=w.member_a, first_name="Anna", last_name="Jansen")
+    w.record_board_a = make_member(w.coop_a, user=w.board_a, first_name="Bert", last_name="Bakker")
+    w.record_b = make_member(w.coop_b, user=w.member_b, first_name="Cor", last_name="de Vries")
+    w.record_board_b = make_member(w.coop_b, user=w.board_b, first_name="Dirk", last_name="Visser")
     db.session.commit()
     return w
 

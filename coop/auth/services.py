@@ -126,7 +126,9 @@ def _role_exists(user: User, role: Role, cooperative, municipality) -> bool:
 
 def invite(*, email: str, role: Role, invited_by: User | None, cooperative: Cooperative | None = None,
            municipality: Municipality | None = None,
-           board_position: BoardPosition | None = None) -> Invitation:
+           board_position: BoardPosition | None = None, template: str = "invitation",
+           context: dict | None = None) -> Invitation:
+    """Invite an address to a role; ``template`` names the mail (e.g. a member's welcome)."""
     email = email.strip().lower()
     if role == Role.BOARD and board_position is None:
         board_position = BoardPosition.MEMBER
@@ -157,8 +159,8 @@ def invite(*, email: str, role: Role, invited_by: User | None, cooperative: Coop
     audit.record("auth.invite", actor=invited_by, cooperative=cooperative,
                  municipality=municipality, obj=inv, email=email, role=role.value)
     mail.queue(
-        email, "invitation", locale=existing.locale if existing else None, cooperative=cooperative,
-        invitation=inv, days=days, has_account=existing is not None,
+        email, template, locale=existing.locale if existing else None, cooperative=cooperative,
+        invitation=inv, days=days, has_account=existing is not None, **(context or {}),
         link=current_app.config["BASE_URL"].rstrip("/") + url_for("auth.accept_invitation", token=token),
     )
     return inv
@@ -191,6 +193,10 @@ def accept_invitation(token: str, *, user: User | None = None, name: str | None 
     if not _role_exists(user, inv.role, inv.cooperative, inv.municipality):
         grant_role(user, inv.role, cooperative=inv.cooperative, municipality=inv.municipality,
                    board_position=inv.board_position, actor=user)
+    if inv.role == Role.MEMBER and inv.cooperative is not None:
+        from coop.members.services import link_account
+
+        link_account(inv.cooperative, user)
     inv.accepted_at = utcnow()
     inv.accepted_by_id = user.id
     return user

@@ -85,6 +85,17 @@ def create_admin_command(email: str, name: str, password: str):
     click.echo(f"{user.email} is a platform administrator.")
 
 
+@coop_cli.command("members-due")
+def members_due_command():
+    """Apply status changes whose day has come (notice at year end); run daily."""
+    from coop.extensions import db
+    from coop.members.services import apply_due_events
+
+    n = apply_due_events()
+    db.session.commit()
+    click.echo(f"{n} status changes applied.")
+
+
 @coop_cli.command("purge-rate-limits")
 def purge_rate_limits_command():
     """Delete expired rate-limit counters."""

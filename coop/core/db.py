@@ -78,8 +78,11 @@ def scoped(model: type[M], object_id: int, *, cooperative=None, municipality=Non
     return obj
 
 
-def str_enum(enum_cls, length: int = 32):
-    """A portable enum column: stored as its string value, guarded by a CHECK constraint."""
+def str_enum(enum_cls, length: int = 32, name: str | None = None):
+    """A portable enum column: stored as its string value, guarded by a CHECK constraint.
+
+    ``name`` names the constraint; give one when a table has two columns of the same enum.
+    """
     from sqlalchemy import Enum
 
     return Enum(
@@ -88,6 +91,6 @@ def str_enum(enum_cls, length: int = 32):
         create_constraint=True,
         length=length,
         values_callable=lambda e: [m.value for m in e],
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         validate_strings=True,
     )

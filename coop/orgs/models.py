@@ -89,6 +89,7 @@ class Cooperative(db.Model):
         CheckConstraint("length(kvk_number) = 8", name="kvk_number"),
         CheckConstraint("length(slug) >= 2", name="slug_length"),
         CheckConstraint("has_energy OR has_care OR has_housing OR has_other", name="some_domain"),
+        CheckConstraint("last_member_number >= 0", name="last_member_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +104,8 @@ class Cooperative(db.Model):
     has_care: Mapped[bool] = mapped_column(default=False)
     has_housing: Mapped[bool] = mapped_column(default=False)
     has_other: Mapped[bool] = mapped_column(default=False)
+    #: The highest membership number given so far: numbers are never reused.
+    last_member_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     municipality: Mapped[Municipality] = relationship(back_populates="cooperatives")

@@ -1,11 +1,13 @@
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coop.auth import services as auth_services
 from coop.auth.models import Invitation
+from coop.core import nav
 from coop.core.audit import tenant_key
 from coop.core.audit_views import render_log
 from coop.core.db import utcnow
@@ -42,6 +44,15 @@ def _people_page(form, endpoint: str, **scope):
     return render_template("orgs/people.html", form=form, holders=_role_holders(**scope),
                            pending=_pending_invitations(**scope),
                            invite_endpoint=endpoint), form_status(form)
+
+
+nav.add("coop", "orgs.coop_home", _l("Overview"), "member", order=10)
+nav.add("coop", "orgs.coop_statutes", _l("Statutes"), "member", order=80)
+nav.add("coop", "orgs.coop_people", _l("People and roles"), "board", order=85)
+nav.add("coop", "orgs.coop_audit", _l("Audit log"), "board", order=90)
+nav.add("municipality", "orgs.municipality_home", _l("Collectives"), "liaison", order=10)
+nav.add("municipality", "orgs.municipality_people", _l("Colleagues"), "liaison", order=85)
+nav.add("municipality", "orgs.municipality_audit", _l("Audit log"), "liaison", order=90)
 
 
 # --- cooperative ---------------------------------------------------------------------------

@@ -9,50 +9,7 @@ the page does not exist for this visitor).
 """
 import pytest
 
-PERSONAS = ["anonymous", "member_a", "board_a", "member_b", "board_b", "liaison_m", "liaison_n", "admin"]
-
-
-def row(anonymous, member_a, board_a, member_b, board_b, liaison_m, liaison_n, admin):
-    return dict(zip(PERSONAS, [anonymous, member_a, board_a, member_b, board_b, liaison_m, liaison_n, admin]))
-
-
-PUBLIC = row("ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok")
-SIGNED_IN = row("login", "ok", "ok", "ok", "ok", "ok", "ok", "ok")
-#: pages of cooperative A (municipality M)
-COOP_A_MEMBER = row("login", "ok", "ok", "404", "404", "404", "404", "404")
-COOP_A_BOARD = row("login", "403", "ok", "404", "404", "404", "404", "404")
-#: pages of municipality M
-MUNI_M_LIAISON = row("login", "404", "404", "404", "404", "ok", "404", "404")
-ADMIN = row("login", "403", "403", "403", "403", "403", "403", "ok")
-
-#: endpoint → (URL arguments, expectation for each method)
-MATRIX = {
-    "static": ({"filename": "css/app.css"}, {"GET": PUBLIC}),
-    "core.home": ({}, {"GET": PUBLIC}),
-    "core.health": ({}, {"GET": PUBLIC}),
-    "core.set_language": ({}, {"POST": PUBLIC}),
-    "core.me": ({}, {"GET": SIGNED_IN}),
-    "auth.login": ({}, {"GET": PUBLIC, "POST": PUBLIC}),
-    "auth.logout": ({}, {"POST": SIGNED_IN}),
-    "auth.forgot_password": ({}, {"GET": PUBLIC, "POST": PUBLIC}),
-    "auth.reset_password": ({"token": "not-a-token"}, {"GET": PUBLIC, "POST": PUBLIC}),
-    "auth.accept_invitation": ({"token": "not-a-token"}, {"GET": PUBLIC, "POST": PUBLIC}),
-    "auth.account": ({}, {"GET": SIGNED_IN, "POST": SIGNED_IN}),
-    "auth.change_password": ({}, {"POST": SIGNED_IN}),
-    "orgs.coop_home": ({"coop": "coop-a"}, {"GET": COOP_A_MEMBER}),
-    "orgs.coop_statutes": ({"coop": "coop-a"}, {"GET": COOP_A_MEMBER}),
-    "orgs.edit_statutes": ({"coop": "coop-a"}, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
-    "orgs.coop_people": ({"coop": "coop-a"}, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
-    "orgs.coop_audit": ({"coop": "coop-a"}, {"GET": COOP_A_BOARD}),
-    "orgs.municipality_home": ({"municipality": "gem-m"}, {"GET": MUNI_M_LIAISON}),
-    "orgs.municipality_people": ({"municipality": "gem-m"}, {"GET": MUNI_M_LIAISON, "POST": MUNI_M_LIAISON}),
-    "orgs.municipality_audit": ({"municipality": "gem-m"}, {"GET": MUNI_M_LIAISON}),
-    "admin.index": ({}, {"GET": ADMIN}),
-    "admin.new_municipality": ({}, {"GET": ADMIN, "POST": ADMIN}),
-    "admin.new_cooperative": ({}, {"GET": ADMIN, "POST": ADMIN}),
-    "admin.invite": ({}, {"GET": ADMIN, "POST": ADMIN}),
-    "admin.audit": ({}, {"GET": ADMIN}),
-}
+from tests.security.matrix import MATRIX, PERSONAS  # noqa: E402
 
 
 def classify(response) -> str:

@@ -5,7 +5,7 @@ import pytest
 from flask import url_for
 
 from tests.conftest import TEST_PASSWORD
-from tests.security.test_access_matrix import MATRIX
+from tests.security.matrix import MATRIX
 
 POST_ENDPOINTS = [(ep, args) for ep, (args, methods) in MATRIX.items() if "POST" in methods]
 

@@ -1,0 +1,105 @@
+"""Pure rules of the member register (no Flask, no database): postcodes, notice dates,
+appeal deadlines, holdings and share limits. Each can be checked by a board member or lawyer.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
+#: Letter pairs PostNL does not use (they read as abbreviations of the SA, SD and SS).
+_UNUSED_LETTERS = {"SA", "SD", "SS"}
+
+
+def normalise_postcode(value: str) -> str:
+    """``1234ab`` / ``1234 AB`` / `` 1234  ab `` → ``1234 AB``; ValueError when not Dutch."""
+    m = _POSTCODE.match(value or "")
+    if not m or m.group(2).upper() in _UNUSED_LETTERS:
+        raise ValueError(value)
+    return f"{m.group(1)} {m.group(2).upper()}"
+
+
+def is_postcode(value: str) -> bool:
+    try:
+        normalise_postcode(value)
+    except ValueError:
+        return False
+    return True
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def financial_year_end(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def notice_effective_on(given_on: date, *, notice_weeks: int, at_year_end: bool,
+                        fy_end_month: int = 12, fy_end_day: int = 31) -> date:
+    """When a member's notice takes effect (typical statutes, DOMAIN.md).
+
+    With ``at_year_end``: the first end of a financial year that lies at least ``notice_weeks``
+    after the notice was given; otherwise simply ``notice_weeks`` after it.
+    """
+    earliest = given_on + timedelta(weeks=notice_weeks)
+    if not at_year_end:
+        return earliest
+    end = financial_year_end(earliest.year, fy_end_month, fy_end_day)
+    if end < earliest:
+        end = financial_year_end(earliest.year + 1, fy_end_month, fy_end_day)
+    return end
+
+
+def appeal_deadline(decided_on: date, months: int) -> date:
+    """Last day to appeal an expulsion to the general meeting (2:35 BW: at least one month)."""
+    return add_months(decided_on, max(months, 1))
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One approved share transaction as it affects holdings."""
+
+    member_id: int | None  # who gives up or receives (issue: receiver; redemption: giver)
+    counterparty_id: int | None  # transfer: receiver
+    kind: str  # "issue" | "transfer" | "redemption"
+    quantity: int
+
+
+def holdings(movements) -> dict[int, int]:
+    """Units held per member, derived from approved movements (never stored)."""
+    held: dict[int, int] = {}
+    for m in movements:
+        if m.kind == "issue":
+            held[m.member_id] = held.get(m.member_id, 0) + m.quantity
+        elif m.kind == "redemption":
+            held[m.member_id] = held.get(m.member_id, 0) - m.quantity
+        elif m.kind == "transfer":
+            held[m.member_id] = held.get(m.member_id, 0) - m.quantity
+            held[m.counterparty_id] = held.get(m.counterparty_id, 0) + m.quantity
+        else:
+            raise ValueError(m.kind)
+    return held
+
+
+def holding_problem(new_quantity: int, *, minimum: int, maximum: int | None,
+                    leaving: bool = False) -> str | None:
+    """Why a holding after a transaction is not allowed, or None.
+
+    A member holds between ``minimum`` and ``maximum`` units; only a member who is leaving may
+    go to zero (their capital is paid back).
+    """
+    if new_quantity < 0:
+        return "negative"
+    if new_quantity == 0 and leaving:
+        return None
+    if new_quantity < minimum:
+        return "below_minimum"
+    if maximum is not None and new_quantity > maximum:
+        return "above_maximum"
+    return None

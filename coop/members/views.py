@@ -1,0 +1,1 @@
+"""Board pages of the member register and the public join form."""
