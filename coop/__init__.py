@@ -109,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return {
             "can": permissions.can,
             "nav_items": nav.items,
+            "endpoint_exists": lambda endpoint: endpoint in app.view_functions,
             "current_locale": str(get_locale() or "en"),
             "coop": g.get("coop"),
             "municipality": g.get("municipality"),

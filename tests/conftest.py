@@ -233,7 +233,7 @@ def make_member(db):
     def _make(coop, status=None, user=None, on=None, **fields):
         n = _next()
         data = {"first_name": f"Voornaam{n}", "last_name": f"Achternaam{n}", "street": "Dorpsstraat",
-                "house_number": str(n), "postcode": "9711 AB", "city": "Groningen"}
+                "house_number": str(n), "postcode": "1011 AA", "city": "Amsterdam"}
         if user is not None:
             data["email"] = user.email
         data.update(fields)

@@ -1,4 +1,5 @@
-"""Demo data: three cooperatives in two municipalities, liaisons, board and ~300 members.
+"""Demo data: three cooperatives in two municipalities, liaisons, board and ~300 members with
+Dutch names and addresses in the register (about two in three with an account).
 
 Idempotent: when the demo administrator exists, nothing is loaded again. Names and addresses
 are generated from fixed lists with a fixed seed, so every installation gets the same demo.
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from coop.auth.models import User
+from coop.members import services as members
+from coop.members.models import Member, MemberCategory, MemberStatus
 from coop.auth.services import grant_role
 from coop.extensions import db
 from coop.orgs import services as orgs
@@ -120,32 +123,65 @@ def load_demo() -> bool:
             domains=spec["domains"], founded_on=spec["founded_on"], actor=admin)
         coop.statutes.has_electronic_voting = spec["electronic_voting"]
         coop.statutes.convocation_days = 14
+        categories = [MemberCategory(cooperative_id=coop.id, name=name, yearly_fee_cents=fee)
+                      for name, fee in (("Huishouden", 2500), ("Ondernemer", 7500))]
+        db.session.add_all(categories)
         dom = spec["mail_domain"]
-        chair = user(f"bestuur@{dom}", person(rng, muni.name)["name"])
+
+        def register(p: dict, email: str | None, admitted: date, account: User | None = None,
+                     status: MemberStatus = MemberStatus.MEMBER) -> Member:
+            m = members.create_member(
+                coop, {"first_name": p["first"], "name_prefix": p["prefix"] or None, "last_name": p["surname"],
+                       "street": p["street"], "house_number": p["house_number"], "postcode": p["postcode"],
+                       "city": p["city"], "email": email, "channel": "email" if email else "letter",
+                       "category_id": None},
+                actor=admin, status=status, on=admitted, confirm_duplicate=True, email_consent=bool(email))
+            m.category = categories[0] if rng.random() < 0.9 else categories[1]
+            if account is not None:
+                m.user_id = account.id
+            return m
+
+        def since() -> date:
+            start = spec["founded_on"].toordinal()
+            return date.fromordinal(rng.randint(start, date(2026, 6, 30).toordinal()))
+
+        p = person(rng, muni.name)
+        chair = user(f"bestuur@{dom}", p["name"])
         db.session.flush()
         grant_role(chair, Role.BOARD, cooperative=coop, board_position=BoardPosition.CHAIR, actor=admin)
         grant_role(chair, Role.MEMBER, cooperative=coop, actor=admin)
+        register(p, chair.email, spec["founded_on"], chair)
         if spec["slug"] == "zonnedak":
             for local, role, pos in [("penningmeester", Role.BOARD, BoardPosition.TREASURER),
                                      ("secretaris", Role.BOARD, BoardPosition.SECRETARY),
                                      ("kascommissie", Role.AUDITOR, None),
                                      ("lid", Role.MEMBER, None)]:
-                u = user(f"{local}@{dom}", person(rng, muni.name)["name"])
+                p = person(rng, muni.name)
+                u = user(f"{local}@{dom}", p["name"])
                 db.session.flush()
                 grant_role(u, role, cooperative=coop, board_position=pos, actor=chair)
                 if role != Role.MEMBER:
                     grant_role(u, Role.MEMBER, cooperative=coop, actor=chair)
-        seen = set()
+                register(p, u.email, since(), u)
         for i in range(spec["members"]):
             p = person(rng, muni.name)
+            # About two in three members have an account; the others get their mail by post.
+            if rng.random() < 0.65:
+                local = _ascii(f"{p['first']}.{p['surname']}").replace(" ", "")
+                u = user(f"{local}.{i + 1}@{dom}", p["name"], locale=rng.choice(["nl", "nl", "nl", "en", None]))
+                db.session.flush()
+                grant_role(u, Role.MEMBER, cooperative=coop, actor=chair)
+                register(p, u.email, since(), u)
+            else:
+                register(p, None, since())
+        for _ in range(3):  # open applications for the board to decide on
+            p = person(rng, muni.name)
             local = _ascii(f"{p['first']}.{p['surname']}").replace(" ", "")
-            email = f"{local}.{i + 1}@{dom}"
-            if email in seen:
-                continue
-            seen.add(email)
-            u = user(email, p["name"], locale=rng.choice(["nl", "nl", "nl", "en", None]))
-            db.session.flush()
-            grant_role(u, Role.MEMBER, cooperative=coop, actor=chair)
+            register(p, f"{local}@aanvraag.example", date(2026, 11, 1), status=MemberStatus.APPLICANT)
+        # One member who left at the end of last year, with a proper history.
+        leaver = register(person(rng, muni.name), None, spec["founded_on"])
+        members.give_notice(leaver, by_member=True, actor=chair, given_on=date(2025, 6, 1))
+        members.apply_due_events(date(2026, 1, 1))
     db.session.commit()
     return True
 

@@ -10,9 +10,17 @@ class DomainError(Exception):
     """A rule of the domain refused a change. ``message`` is translatable and shown to users."""
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
+        # Keep the (lazy) message as it is: it is translated when shown, in the reader's
+        # language, and raising it needs no request (CLI, background jobs).
+        super().__init__(message)
         self.message = message
         self.field = field
+
+    def __str__(self) -> str:
+        try:
+            return str(self.message)
+        except RuntimeError:  # no app or request context to translate in
+            return getattr(self.message, "_args", [repr(self.message)])[0]
 
 
 ERROR_TITLES = {

@@ -56,7 +56,7 @@ def queue(to: str, template: str, *, locale: str | None = None, cooperative=None
     The template's first line is ``Subject: …``; the rest is the body.
     """
     with force_locale(locale or "en"):
-        rendered = render_template(f"mail/{template}.txt", **context)
+        rendered = render_template(f"mail/{template}.txt", cooperative=cooperative, **context)
     first, _, body = rendered.lstrip().partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"mail/{template}.txt must start with a Subject: line")

@@ -100,7 +100,7 @@ class Member(db.Model):
     #: Dutch surname prefix ("tussenvoegsel"), e.g. "van der"; sorted under the surname.
     name_prefix: Mapped[str | None] = mapped_column(String(20))
     last_name: Mapped[str] = mapped_column(String(120))
-    #: "surname, first name" in lower case, for sorting and searching.
+    #: "surname, first name prefix" in lower case, for sorting and searching.
     sort_name: Mapped[str] = mapped_column(String(220))
     street: Mapped[str | None] = mapped_column(String(120))
     house_number: Mapped[str | None] = mapped_column(String(20))
@@ -169,8 +169,9 @@ class Member(db.Model):
         return f"<Member {self.cooperative_id}/{self.number or '-'} {self.status.value}>"
 
 
-def make_sort_name(first_name: str, last_name: str) -> str:
-    return f"{last_name}, {first_name}".strip().lower()
+def make_sort_name(first_name: str, last_name: str, name_prefix: str | None = None) -> str:
+    """Dutch order: by surname without its prefix — "vries, jan de" for Jan de Vries."""
+    return " ".join(p for p in (f"{last_name},", first_name, name_prefix) if p).lower()
 
 
 class MemberEvent(db.Model):

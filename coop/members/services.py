@@ -89,7 +89,8 @@ def possible_duplicates(coop: Cooperative, *, email=None, first_name=None, last_
     if email:
         conditions.append(Member.email == email.lower())
     if first_name and last_name and postcode and born_on:
-        conditions.append(and_(Member.sort_name == make_sort_name(first_name, last_name),
+        conditions.append(and_(func.lower(Member.first_name) == first_name.strip().lower(),
+                               func.lower(Member.last_name) == last_name.strip().lower(),
                                Member.postcode == postcode, Member.born_on == born_on))
     if not conditions:
         return []
@@ -210,7 +211,7 @@ def create_member(coop: Cooperative, data: dict, *, actor, status: MemberStatus 
             raise DuplicateWarning(dups)
     now = utcnow()
     member = Member(cooperative=coop, **values)
-    member.sort_name = make_sort_name(member.first_name, member.last_name)
+    member.sort_name = make_sort_name(member.first_name, member.last_name, member.name_prefix)
     member.status = MemberStatus.APPLICANT
     member.applied_on = on
     if email_consent and member.email:
@@ -255,8 +256,8 @@ def update_member(member: Member, data: dict, *, actor, fields=MEMBER_FIELDS,
             if not email_consent and member.channel == Channel.EMAIL:
                 member.channel = Channel.LETTER
                 changed["channel"] = [Channel.EMAIL, Channel.LETTER]
-    if {"first_name", "last_name"} & changed.keys():
-        member.sort_name = make_sort_name(member.first_name, member.last_name)
+    if {"first_name", "last_name", "name_prefix"} & changed.keys():
+        member.sort_name = make_sort_name(member.first_name, member.last_name, member.name_prefix)
     _check_channel(member)
     if changed:
         db.session.flush()

@@ -12,6 +12,11 @@ import pytest
 from tests.security.matrix import MATRIX, PERSONAS  # noqa: E402
 
 
+def resolve(args: dict, world) -> dict:
+    """URL arguments may be callables of the test world, e.g. ``lambda w: w.record_a.id``."""
+    return {k: (v(world) if callable(v) else v) for k, v in args.items()}
+
+
 def classify(response) -> str:
     if response.status_code == 404:
         return "404"
@@ -48,7 +53,7 @@ def test_access_matrix(app, client, db, world, login_as, persona):
     failures = []
     for endpoint, (args, expectations) in MATRIX.items():
         with app.test_request_context():
-            url = url_for(endpoint, **args)
+            url = url_for(endpoint, **resolve(args, world))
         for method, expected in expectations.items():
             response = client.open(url, method=method, data={})
             got = classify(response)

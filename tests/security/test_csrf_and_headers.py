@@ -6,6 +6,7 @@ from flask import url_for
 
 from tests.conftest import TEST_PASSWORD
 from tests.security.matrix import MATRIX
+from tests.security.test_access_matrix import resolve
 
 POST_ENDPOINTS = [(ep, args) for ep, (args, methods) in MATRIX.items() if "POST" in methods]
 
@@ -19,7 +20,7 @@ def csrf_on(app, monkeypatch):
 def test_post_without_csrf_token_is_refused(app, client, world, login_as, csrf_on, endpoint, args):
     login_as(client, world.admin if endpoint.startswith("admin.") else world.board_a)
     with app.test_request_context():
-        url = url_for(endpoint, **args)
+        url = url_for(endpoint, **resolve(args, world))
     r = client.post(url, data={"email": "x@example.net"})
     assert r.status_code == 400
     assert "The form had expired or was not sent from this site" in r.get_data(as_text=True)

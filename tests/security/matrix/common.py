@@ -15,3 +15,7 @@ COOP_A_BOARD = row("login", "403", "ok", "404", "404", "404", "404", "404")
 #: pages of municipality M
 MUNI_M_LIAISON = row("login", "404", "404", "404", "404", "ok", "404", "404")
 ADMIN = row("login", "403", "403", "403", "403", "403", "403", "ok")
+
+
+#: URL argument for "a member of cooperative A" (resolved against the test world).
+MEMBER_OF_A = lambda w: w.record_a.id  # noqa: E731

@@ -1,0 +1,80 @@
+"""The register's search, filters and sort order as one select, shared by the board's list,
+its exports and the API (so that what you see is what you export)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+
+from coop.members.models import Channel, Member, MemberStatus
+
+SORTS = {
+    "number": (Member.number,),
+    "name": (Member.sort_name, Member.id),
+    "postcode": (Member.postcode, Member.sort_name),
+    "admitted": (Member.admitted_on, Member.number),
+}
+
+
+@dataclass
+class MemberFilter:
+    q: str = ""
+    status: str = "current"  # "current" (member + suspended), a MemberStatus value, or "all"
+    channel: str = ""
+    sort: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> MemberFilter:
+        f = cls(q=(args.get("q") or "").strip()[:100], status=args.get("status") or "current",
+                channel=args.get("channel") or "", sort=args.get("sort") or "name",
+                descending=args.get("dir") == "desc")
+        if f.sort not in SORTS:
+            f.sort = "name"
+        if f.status not in {"current", "all"} | {s.value for s in MemberStatus}:
+            f.status = "current"
+        if f.channel not in {"", *(c.value for c in Channel)}:
+            f.channel = ""
+        return f
+
+    def as_args(self) -> dict:
+        return {"q": self.q, "status": self.status, "channel": self.channel, "sort": self.sort,
+                "dir": "desc" if self.descending else "asc"}
+
+
+def member_select(coop_id: int, f: MemberFilter):
+    stmt = select(Member).where(Member.cooperative_id == coop_id)
+    if f.status == "current":
+        stmt = stmt.where(Member.status.in_([MemberStatus.MEMBER, MemberStatus.SUSPENDED]))
+    elif f.status != "all":
+        stmt = stmt.where(Member.status == MemberStatus(f.status))
+    if f.channel:
+        stmt = stmt.where(Member.channel == Channel(f.channel))
+    if f.q:
+        stmt = stmt.where(search_condition(f.q))
+    order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]
+    return stmt.order_by(*order, Member.id)
+
+
+def search_condition(q: str):
+    """Number (exact), postcode (prefix, any spacing), e-mail or name (contains)."""
+    q = q.strip()
+    conditions = []
+    if q.isdigit():
+        conditions.append(Member.number == int(q))
+    compact = re.sub(r"\s+", "", q).upper()
+    if re.fullmatch(r"[1-9][0-9]{3}[A-Z]{0,2}", compact):
+        prefix = compact[:4] + (" " + compact[4:] if len(compact) > 4 else "")
+        conditions.append(Member.postcode.startswith(prefix))
+    lowered = q.lower()
+    if "@" in lowered:
+        conditions.append(Member.email.contains(lowered, autoescape=True))
+    else:
+        # "Jan de Vries", "vries, jan" and "vries" all find the member: every word must occur.
+        words = [w for w in re.split(r"[\s,]+", lowered) if w]
+        name = [Member.sort_name.contains(w, autoescape=True) for w in words]
+        if name:
+            conditions.append(and_(*name))
+        conditions.append(Member.email.contains(lowered, autoescape=True))
+    return or_(*conditions)
