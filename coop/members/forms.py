@@ -30,6 +30,7 @@ class MemberForm(FlaskForm):
                        validators=[Optional(), Length(max=40)])
     email_consent = BooleanField(_l("The member agrees to receive mail by e-mail"))
     channel = SelectField(_l("Send mail by"), choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel],
+                          default=Channel.LETTER.value,
                           description=_l("E-mail only with the member's consent."))
     category_id = SelectField(_l("Category"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                               validators=[Optional()])
