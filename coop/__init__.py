@@ -59,20 +59,31 @@ def create_app(test_config: dict | None = None) -> Flask:
     @login_manager.user_loader
     def load_user(token: str):
         from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
+        from sqlalchemy.orm import joinedload
 
         from coop.auth.models import User
+        from coop.orgs.models import RoleAssignment
 
-        return db.session.scalar(
-            select(User).options(selectinload(User.roles))
+        # One query: the user with every role and the organisation each role is in.
+        return db.session.scalars(
+            select(User).options(joinedload(User.roles).joinedload(RoleAssignment.cooperative),
+                                 joinedload(User.roles).joinedload(RoleAssignment.municipality))
             .where(User.session_token == token, User.is_active.is_(True))
-        )
+        ).unique().first()
 
     from coop.core import audit, errors, formatting, mail, nav, permissions, security
 
     app.url_value_preprocessor(permissions.load_tenant)
     app.url_defaults(permissions.fill_tenant)
     app.before_request(permissions.check_access)
+
+    @app.before_request
+    def settle_locale():
+        # Decide the language while the signed-in user is fresh: a view that commits (which
+        # expires loaded rows) and then streams its answer must not reload the user.
+        from flask_babel import get_locale
+
+        get_locale()
     security.init_app(app)
     mail.init_app(app)
     formatting.init_app(app)
@@ -128,5 +139,6 @@ def _import_models() -> None:
     import coop.core.mail  # noqa: F401
     import coop.core.ratelimit  # noqa: F401
     import coop.api.models  # noqa: F401
+    import coop.members.importing  # noqa: F401
     import coop.members.models  # noqa: F401
     import coop.orgs.models  # noqa: F401

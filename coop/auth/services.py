@@ -156,8 +156,9 @@ def invite(*, email: str, role: Role, invited_by: User | None, cooperative: Coop
     )
     db.session.add(inv)
     db.session.flush()
+    # The address is on the invitation row (which erasure can blank), not in the log.
     audit.record("auth.invite", actor=invited_by, cooperative=cooperative,
-                 municipality=municipality, obj=inv, email=email, role=role.value)
+                 municipality=municipality, obj=inv, role=role.value, has_account=existing is not None)
     mail.queue(
         email, template, locale=existing.locale if existing else None, cooperative=cooperative,
         invitation=inv, days=days, has_account=existing is not None, **(context or {}),

@@ -96,6 +96,14 @@ def members_due_command():
     click.echo(f"{n} status changes applied.")
 
 
+@coop_cli.command("purge-import-uploads")
+def purge_import_uploads_command():
+    """Delete uploaded import files that were left behind (run daily)."""
+    from coop.members.importing import purge_stale_uploads
+
+    click.echo(f"{purge_stale_uploads()} stale uploads removed.")
+
+
 @coop_cli.command("purge-rate-limits")
 def purge_rate_limits_command():
     """Delete expired rate-limit counters."""
@@ -108,4 +116,7 @@ def purge_rate_limits_command():
 
 
 def register(app: Flask) -> None:
+    from coop.members.privacy import register_retention_command
+
+    register_retention_command(coop_cli)
     app.cli.add_command(coop_cli)

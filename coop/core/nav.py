@@ -14,16 +14,22 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
+    #: Endpoint prefixes of sub-pages that also mark this entry as the current page.
+    also: tuple[str, ...] = ()
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return endpoint == self.endpoint or any((endpoint or "").startswith(p) for p in self.also)
 
 
 MENUS: dict[str, list[NavItem]] = {"coop": [], "municipality": [], "me": []}
 
 
-def add(menu: str, endpoint: str, label, permission: str, order: int = 50) -> None:
+def add(menu: str, endpoint: str, label, permission: str, order: int = 50,
+        also: tuple[str, ...] = ()) -> None:
     items = MENUS[menu]
     if any(i.endpoint == endpoint for i in items):
         return
-    items.append(NavItem(order, endpoint, label, permission))
+    items.append(NavItem(order, endpoint, label, permission, tuple(also)))
     items.sort(key=lambda i: i.order)
 
 

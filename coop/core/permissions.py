@@ -85,13 +85,14 @@ def check_access() -> None:
         current_app.logger.error("endpoint %s declares no permission", request.endpoint)
         abort(403)
     coop, muni = g.get("coop"), g.get("municipality")
-    if user_may(names, current_user, coop, muni):
+    user = current_user._get_current_object()
+    if user_may(names, user, coop, muni):
         return
-    if not current_user.is_authenticated:
+    if not user.is_authenticated:
         from coop.extensions import login_manager
 
         return login_manager.unauthorized()
-    if (coop is not None or muni is not None) and not has_tenant_role(current_user, coop, muni):
+    if (coop is not None or muni is not None) and not has_tenant_role(user, coop, muni):
         abort(404)
     abort(403)
 
@@ -123,5 +124,12 @@ def fill_tenant(endpoint, values) -> None:
 
 
 def can(name: str) -> bool:
-    """For templates: may the current user do what permission ``name`` allows here?"""
-    return user_may(frozenset({name}), current_user, g.get("coop"), g.get("municipality"))
+    """For templates: may the current user do what permission ``name`` allows here?
+
+    Answers are remembered for the request: menus ask the same question many times.
+    """
+    answers = g.setdefault("_can", {})
+    if name not in answers:
+        answers[name] = user_may(frozenset({name}), current_user._get_current_object(),
+                                 g.get("coop"), g.get("municipality"))
+    return answers[name]

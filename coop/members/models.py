@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
 from coop.extensions import db
+from coop.orgs.models import DomainFlags
 
 
 class MemberStatus(enum.Enum):
@@ -72,7 +73,10 @@ class MemberCategory(db.Model):
     vote_weight: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class Member(db.Model):
+class Member(DomainFlags, db.Model):
+    """A person in the register. The domain flags say in which of a multi-purpose
+    cooperative's domains the member takes part (none set: not recorded)."""
+
     __tablename__ = "member"
     __table_args__ = (
         # Numbers are per cooperative and never reused (see Cooperative.last_member_number).
@@ -92,7 +96,8 @@ class Member(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"), index=True)
+    #: (No index of its own: the composite indexes below all start with it.)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"))
     #: Membership number, given on admission: sequential per cooperative, never reused.
     number: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus, 16), default=MemberStatus.APPLICANT)

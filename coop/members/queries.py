@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 
 from coop.members.models import Channel, Member, MemberStatus
+from coop.orgs.models import Domain, domain_column
 
 SORTS = {
     "number": (Member.number,),
@@ -22,13 +23,15 @@ class MemberFilter:
     q: str = ""
     status: str = "current"  # "current" (member + suspended), a MemberStatus value, or "all"
     channel: str = ""
+    domain: str = ""
     sort: str = "name"
     descending: bool = False
 
     @classmethod
     def from_args(cls, args) -> MemberFilter:
         f = cls(q=(args.get("q") or "").strip()[:100], status=args.get("status") or "current",
-                channel=args.get("channel") or "", sort=args.get("sort") or "name",
+                channel=args.get("channel") or "", domain=args.get("domain") or "",
+                sort=args.get("sort") or "name",
                 descending=args.get("dir") == "desc")
         if f.sort not in SORTS:
             f.sort = "name"
@@ -36,10 +39,13 @@ class MemberFilter:
             f.status = "current"
         if f.channel not in {"", *(c.value for c in Channel)}:
             f.channel = ""
+        if f.domain not in {"", *(d.value for d in Domain)}:
+            f.domain = ""
         return f
 
     def as_args(self) -> dict:
-        return {"q": self.q, "status": self.status, "channel": self.channel, "sort": self.sort,
+        return {"q": self.q, "status": self.status, "channel": self.channel, "domain": self.domain,
+                "sort": self.sort,
                 "dir": "desc" if self.descending else "asc"}
 
 
@@ -51,6 +57,8 @@ def member_select(coop_id: int, f: MemberFilter):
         stmt = stmt.where(Member.status == MemberStatus(f.status))
     if f.channel:
         stmt = stmt.where(Member.channel == Channel(f.channel))
+    if f.domain:
+        stmt = stmt.where(getattr(Member, domain_column(f.domain)).is_(True))
     if f.q:
         stmt = stmt.where(search_condition(f.q))
     order = [c.desc() if f.descending else c.asc() for c in SORTS[f.sort]]

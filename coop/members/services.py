@@ -18,7 +18,7 @@ from coop.orgs.models import Cooperative
 #: Fields a board may set on a member (and an import may fill), in form order.
 MEMBER_FIELDS = ("first_name", "name_prefix", "last_name", "street", "house_number", "postcode",
                  "city", "email", "phone", "born_on", "iban", "channel", "household", "notes",
-                 "category_id")
+                 "category_id", "domains")
 #: Fields members may change themselves on their own page.
 SELF_SERVICE_FIELDS = ("street", "house_number", "postcode", "city", "email", "phone", "iban")
 #: What is personal data, blanked on erasure (GDPR art. 17).
@@ -74,11 +74,22 @@ def clean_member_data(data: dict, *, coop: Cooperative) -> dict:
             out["channel"] = Channel(out["channel"])
         except ValueError:
             raise DomainError(_l("Choose e-mail or letter."), field="channel") from None
+    if "domains" in out:
+        chosen = set(out["domains"] or [])
+        allowed = {d.value for d in coop.domains}
+        if not chosen <= allowed:
+            raise DomainError(_l("Choose among the cooperative's domains."), field="domains")
+        out["domains"] = sorted(chosen)
     if out.get("category_id") is not None:
         cat = db.session.get(MemberCategory, int(out["category_id"]))
         if cat is None or cat.cooperative_id != coop.id:
             raise DomainError(_l("Choose one of the categories."), field="category_id")
         out["category_id"] = cat.id
+    # What the form does not limit (imports, the API) still fits the columns.
+    for key, value in out.items():
+        length = getattr(Member.__table__.c[key].type, "length", None) if key in Member.__table__.c else None
+        if length and isinstance(value, str) and len(value) > length:
+            raise DomainError(_l("At most %(n)d characters.", n=length), field=key)
     return out
 
 
@@ -134,13 +145,17 @@ def record_event(member: Member, kind: str, *, to_status: MemberStatus | None = 
     if to_status is not None:
         if effective_on <= today():
             member.status = to_status
+            if to_status == MemberStatus.FORMER:
+                member.ended_on = effective_on
         else:
             event.is_applied = False
     db.session.add(event)
     db.session.flush()
+    # The reasons may name people or circumstances: they stay in the member's history (which
+    # erasure can blank), not in the append-only log.
     audit.record(f"members.{kind}", actor=actor, cooperative=member.cooperative, obj=member,
                  number=member.number, to_status=to_status.value if to_status else None,
-                 effective_on=effective_on.isoformat(), reason=reason)
+                 effective_on=effective_on.isoformat(), has_reason=bool(reason))
     return event
 
 
@@ -210,7 +225,10 @@ def create_member(coop: Cooperative, data: dict, *, actor, status: MemberStatus 
         if dups:
             raise DuplicateWarning(dups)
     now = utcnow()
+    domains = values.pop("domains", None)
     member = Member(cooperative=coop, **values)
+    if domains is not None:
+        member.domains = domains
     member.sort_name = make_sort_name(member.first_name, member.last_name, member.name_prefix)
     member.status = MemberStatus.APPLICANT
     member.applied_on = on
@@ -244,6 +262,8 @@ def update_member(member: Member, data: dict, *, actor, fields=MEMBER_FIELDS,
         raise DomainError(_l("This member's data has been erased."))
     values = clean_member_data({k: v for k, v in data.items() if k in fields}, coop=member.cooperative)
     changed = {}
+    if "domains" in values and sorted(d.value for d in member.domains) == values["domains"]:
+        del values["domains"]
     for key, value in values.items():
         if getattr(member, key) != value:
             changed[key] = [getattr(member, key), value]
@@ -368,6 +388,8 @@ def record_death(member: Member, *, died_on: date, actor) -> None:
     _require(member, MemberStatus.MEMBER, MemberStatus.SUSPENDED, MemberStatus.APPLICANT)
     if died_on > today():
         raise DomainError(_l("The date cannot be in the future."), field="died_on")
+    if member.applied_on and died_on < member.applied_on:
+        raise DomainError(_l("The date lies before the member applied."), field="died_on")
     _end(member, EndReason.DEATH, "death", actor=actor, on=died_on)
 
 

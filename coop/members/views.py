@@ -21,7 +21,8 @@ from coop.members.models import (CHANNEL_LABELS, END_REASON_LABELS, STATUS_LABEL
                                  MemberCategory, MemberEvent, MemberStatus)
 from coop.members.queries import MemberFilter, member_select
 
-nav.add("coop", "members.list_members", _l("Members"), "board", order=20)
+nav.add("coop", "members.list_members", _l("Members"), "board", order=20,
+        also=("members.show_member", "members.new_member", "members.edit_member"))
 nav.add("coop", "members.applications", _l("Applications"), "board", order=22)
 
 
@@ -49,8 +50,13 @@ def _categories():
 
 
 def _member_form(**kw) -> MemberForm:
+    from coop.orgs.models import DOMAIN_LABELS
+
     form = MemberForm(**kw)
     form.category_id.choices = [("", _("None"))] + [(c.id, c.name) for c in _categories()]
+    form.domains.choices = [(d.value, DOMAIN_LABELS[d]) for d in g.coop.domains]
+    if len(g.coop.domains) < 2:
+        del form.domains  # one domain: nothing to choose
     return form
 
 
@@ -123,6 +129,8 @@ def edit_member(member_id: int):
     if request.method == "GET":
         form.email_consent.data = member.email_consent_at is not None
         form.channel.data = member.channel.value
+        if "domains" in form:
+            form.domains.data = [d.value for d in member.domains]
     if form.validate_on_submit() and attempt(form, lambda: services.update_member(
             member, {**_form_data(form), "channel": form.channel.data}, actor=current_user,
             email_consent=form.email_consent.data)):

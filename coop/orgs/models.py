@@ -62,6 +62,30 @@ BOARD_POSITION_LABELS = {
 }
 
 
+class DomainFlags:
+    """Which of the domains (energy, care, housing, other) something belongs to."""
+
+    has_energy: Mapped[bool] = mapped_column(default=False)
+    has_care: Mapped[bool] = mapped_column(default=False)
+    has_housing: Mapped[bool] = mapped_column(default=False)
+    has_other: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def domains(self) -> list[Domain]:
+        return [d for d in Domain if getattr(self, f"has_{d.value}")]
+
+    @domains.setter
+    def domains(self, values) -> None:
+        chosen = {Domain(v) for v in values}
+        for d in Domain:
+            setattr(self, f"has_{d.value}", d in chosen)
+
+
+def domain_column(domain: Domain):
+    """The flag column of ``domain`` on a model with DomainFlags (for filters)."""
+    return f"has_{Domain(domain).value}"
+
+
 class Municipality(db.Model):
     __tablename__ = "municipality"
     __table_args__ = (
@@ -83,7 +107,7 @@ class Municipality(db.Model):
         return f"<Municipality {self.slug}>"
 
 
-class Cooperative(db.Model):
+class Cooperative(DomainFlags, db.Model):
     __tablename__ = "cooperative"
     __table_args__ = (
         CheckConstraint("length(kvk_number) = 8", name="kvk_number"),
@@ -100,10 +124,6 @@ class Cooperative(db.Model):
     kvk_number: Mapped[str] = mapped_column(String(8), unique=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     founded_on: Mapped[date | None]
-    has_energy: Mapped[bool] = mapped_column(default=False)
-    has_care: Mapped[bool] = mapped_column(default=False)
-    has_housing: Mapped[bool] = mapped_column(default=False)
-    has_other: Mapped[bool] = mapped_column(default=False)
     #: The highest membership number given so far: numbers are never reused.
     last_member_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -112,16 +132,6 @@ class Cooperative(db.Model):
     statutes: Mapped[StatutesProfile] = relationship(
         back_populates="cooperative", cascade="all, delete-orphan", uselist=False
     )
-
-    @property
-    def domains(self) -> list[Domain]:
-        return [d for d in Domain if getattr(self, f"has_{d.value}")]
-
-    @domains.setter
-    def domains(self, values) -> None:
-        chosen = {Domain(v) for v in values}
-        for d in Domain:
-            setattr(self, f"has_{d.value}", d in chosen)
 
     def __repr__(self) -> str:
         return f"<Cooperative {self.slug}>"

@@ -2,8 +2,8 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
 
 from coop.auth import services as auth_services
 from coop.auth.models import Invitation
@@ -20,11 +20,17 @@ from coop.orgs.forms import CoopInviteForm, LiaisonInviteForm, StatutesForm
 from coop.orgs.models import BoardPosition, Cooperative, Role, RoleAssignment
 
 
+#: Roles listed first on the people page: the few who run things, then the many members.
+_ROLE_ORDER = case({Role.BOARD.value: 0, Role.AUDITOR.value: 1, Role.LIAISON.value: 2}, value=RoleAssignment.role,
+                   else_=3)
+
+
 def _role_holders(**scope):
-    return db.session.scalars(
-        select(RoleAssignment).options(selectinload(RoleAssignment.user))
-        .filter_by(**scope).order_by(RoleAssignment.role, RoleAssignment.id)
-    ).all()
+    """A page of the people with a role here: board and auditors first."""
+    return paginate(
+        select(RoleAssignment).options(joinedload(RoleAssignment.user))
+        .filter_by(**scope).order_by(_ROLE_ORDER, RoleAssignment.id)
+    )
 
 
 def _pending_invitations(**scope):
@@ -61,7 +67,11 @@ nav.add("municipality", "orgs.municipality_audit", _l("Audit log"), "liaison", o
 @bp.route("/c/<coop>/")
 @require("member")
 def coop_home():
-    board = [r for r in _role_holders(cooperative_id=g.coop.id) if r.role == Role.BOARD]
+    board = db.session.scalars(
+        select(RoleAssignment).options(joinedload(RoleAssignment.user))
+        .where(RoleAssignment.cooperative_id == g.coop.id, RoleAssignment.role == Role.BOARD)
+        .order_by(RoleAssignment.board_position, RoleAssignment.id)
+    ).all()
     return render_template("orgs/coop_home.html", board=board,
                            my_roles=current_user.coop_roles(g.coop))
 

@@ -278,3 +278,19 @@ def test_bulk_admit_refuses_ids_of_another_cooperative(client, db, world, login_
     assert r.status_code == 400 and "no longer open applications" in r.get_data(as_text=True)
     db.session.refresh(other)
     assert other.status == MemberStatus.APPLICANT
+
+
+def test_domains_of_a_multi_purpose_cooperative(client, db, world, login_as, make_member):
+    world.coop_a.domains = ["energy", "housing"]
+    db.session.commit()
+    login_as(client, world.board_a)
+    form = client.get("/c/coop-a/members/new").get_data(as_text=True)
+    assert 'name="domains" type="checkbox" value="housing"' in form and 'value="care"' not in form
+    r = client.post("/c/coop-a/members/new", data={**VALID, "domains": ["housing"]})
+    assert r.status_code == 302
+    r = client.post("/c/coop-a/members/new", data={**VALID, "email": "x@example.net", "last_name": "Zorg",
+                                                   "domains": ["care"]})
+    assert r.status_code == 400
+    housing = client.get("/c/coop-a/members/?domain=housing").get_data(as_text=True)
+    energy = client.get("/c/coop-a/members/?domain=energy").get_data(as_text=True)
+    assert ">Vries, Jan de<" in housing and ">Vries, Jan de<" not in energy

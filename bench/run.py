@@ -1,0 +1,437 @@
+"""Benchmark coop under gunicorn on SQLite and PostgreSQL; print throughput and latency.
+
+    .venv/bin/python bench/run.py [--backend sqlite|postgresql|both] [--size 10000]
+                                  [--users 20] [--seconds 20] [--workers 2×CPUs]
+                                  [--scenario foundation] [--json results.json]
+
+For each backend: a fresh database (SQLite in a temporary folder; PostgreSQL database
+``coop_bench`` dropped and created), ``flask db upgrade``, ``flask coop demo``, ``--size``
+extra rows (``seed.py``) and ``flask coop audit-verify``; then gunicorn on 127.0.0.1 with the
+production configuration (a real secret, rate limits in the database) and two load phases of
+``--seconds`` each with ``--users`` concurrent clients and no think time:
+
+* pages: signed-in users (one demo account each) over the scenario's page mix;
+* bare:  ``GET /health`` (``SELECT 1``), the same stack without session or template;
+
+and a short third one, ``solo``: every page alone, one client, to show what each page costs
+without queueing (where a slow page stands out).
+
+Printed: requests/s, p50/p95/p99 and failures of both phases, the ratio of throughputs, and
+whether the targets are met (pages ≥ 0.5 × bare, pages p95 ≤ 100 ms). The targets are printed,
+never asserted: the exit code is non-zero only when the harness itself failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from scenarios import BARE, SCENARIOS  # noqa: E402
+
+PY = sys.executable
+RATIO_TARGET = 0.5
+P95_TARGET_MS = 100.0
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def sh(cmd: list[str], env: dict, what: str, timeout: float = 300) -> str:
+    started = time.perf_counter()
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise BenchError(f"{what} failed ({p.returncode}):\n{p.stdout[-2000:]}{p.stderr[-3000:]}")
+    log(f"  {what}: {time.perf_counter() - started:.1f} s")
+    return p.stdout
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+@contextmanager
+def database(backend: str, pg_name: str, keep: bool):
+    """A fresh, empty database; yields its URL."""
+    if backend == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="coop-bench-"))
+        try:
+            yield f"sqlite:///{folder / 'bench.sqlite'}"
+        finally:
+            if keep:
+                log(f"  kept {folder / 'bench.sqlite'}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+    else:
+        for cmd in (["dropdb", "--if-exists", "--force", pg_name], ["createdb", pg_name]):
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if p.returncode != 0:
+                raise BenchError(f"{' '.join(cmd)} failed: {p.stderr.strip()}")
+        yield f"postgresql+psycopg:///{pg_name}"
+        # The database stays until the next run re-creates it, for a look at the data.
+
+
+def app_env(url: str, secret: str) -> dict:
+    """The environment of production: COOP_ENV unset, a real secret, the default
+    (database-backed, ``coopsql://``) rate-limit storage. Only mail is switched off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COOP_")}
+    env.update(COOP_SECRET_KEY=secret, COOP_DATABASE_URL=url, COOP_MAIL_BACKEND="null",
+               FLASK_APP="coop", PYTHONUNBUFFERED="1")
+    return env
+
+
+def seed(env: dict, size: int, scenario, workdir: Path) -> list[dict]:
+    flask = [PY, "-m", "flask"]
+    sh(flask + ["db", "upgrade"], env, "flask db upgrade")
+    sh(flask + ["coop", "demo"], env, "flask coop demo")
+    accounts_path = workdir / "accounts.json"
+    out = sh([PY, str(HERE / "seed.py"), "--size", str(size), "--accounts-out", str(accounts_path),
+              "--seeders", ",".join(scenario.seeders)], env, f"seed --size {size}")
+    log("  " + out.strip().splitlines()[-1])
+    out = sh(flask + ["coop", "audit-verify"], env, "flask coop audit-verify")
+    if "intact" not in out:
+        raise BenchError(f"audit chain broken after seeding: {out}")
+    return json.loads(accounts_path.read_text(encoding="utf-8"))
+
+
+def choose_accounts(accounts: list[dict], users: int, shares: dict[str, float]) -> list[dict]:
+    """``users`` distinct accounts: the scenario's share of each kind, the rest plain members
+    spread over the cooperatives."""
+    by_kind: dict[str, list[dict]] = {}
+    for a in accounts:
+        by_kind.setdefault(a["kind"], []).append(a)
+    chosen: list[dict] = []
+    for kind, share in shares.items():
+        want = max(1, round(users * share)) if users >= len(shares) + 1 else 0
+        chosen += by_kind.get(kind, [])[:want]
+    members = by_kind.get("member", [])
+    coops = sorted({c for a in members for c in a["coops"]})
+    queues = {c: [a for a in members if a["coops"] == [c]] for c in coops}
+    i = 0
+    while len(chosen) < users and any(queues.values()):
+        q = queues[coops[i % len(coops)]]
+        if q:
+            chosen.append(q.pop(0))
+        i += 1
+    if len(chosen) < users:
+        raise BenchError(f"only {len(chosen)} accounts for {users} users: seed more (--size)")
+    return chosen[:users]
+
+
+# --- CPU accounting (Linux /proc; zeros elsewhere) ------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def pids_of(root: int, pg_database: str | None) -> list[int]:
+    """The gunicorn master and its workers, and the PostgreSQL backends of our database."""
+    out = [root]
+    try:
+        entries = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return out
+    for pid in entries:
+        st = _stat(pid)
+        if st and int(st[1]) == root:
+            out.append(pid)
+        elif pg_database:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if cmd.startswith("postgres: ") and f" {pg_database} " in cmd:
+                out.append(pid)
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        st = _stat(pid)
+        if st:
+            total += (int(st[11]) + int(st[12])) / TICK
+    return total
+
+
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the machine since boot, summed over CPUs.
+
+    Busy is user, nice, system and steal time (another VM on the host counts as another
+    program). Interrupt time is left out: the kernel's loopback networking of our own
+    requests lands there and cannot be attributed to a process.
+    """
+    try:
+        with open("/proc/stat") as f:
+            p = [int(x) for x in f.readline().split()[1:9]]
+    except OSError:
+        return 0.0, 0.0
+    p += [0] * (8 - len(p))
+    user, nice, system, idle, iowait, irq, softirq, steal = p
+    return (user + nice + system + steal) / TICK, sum(p) / TICK
+
+
+# --- gunicorn ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int, worker_class: str, threads: int, workdir: Path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [PY, "-m", "gunicorn", "coop:create_app()", "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
+           "--log-level", "warning", "--timeout", "60", "--graceful-timeout", "5"]
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "w") as logf:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logf, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"gunicorn exited ({proc.returncode}):\n"
+                                 f"{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError("gunicorn did not answer within 30 s:\n"
+                                 f"{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url, log_path, proc.pid
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # the master stops its workers
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Path) -> dict:
+    """Run one phase in a load.py process; also account for the CPU the machine spent."""
+    out = workdir / f"{phase}.json"
+    cmd = [PY, str(HERE / "load.py"), "--host", server["url"], "--phase", phase,
+           "--users", str(args.users), "--seconds", str(args.seconds),
+           "--warmup", str(args.warmup), "--accounts", str(accounts_path),
+           "--scenario", args.scenario, "--out", str(out)]
+    pids = pids_of(server["pid"], server["pg_database"])
+    ours0, (busy0, _), t0 = cpu_seconds(pids), machine_busy(), time.perf_counter()
+    children0 = _children_cpu()
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                       timeout=args.seconds + args.warmup + 180)
+    client = _children_cpu() - children0  # load.py, now that it has been waited for
+    pids = sorted(set(pids) | set(pids_of(server["pid"], server["pg_database"])))
+    ours1, (busy1, _), wall = cpu_seconds(pids), machine_busy(), time.perf_counter() - t0
+    result = json.loads(out.read_text()) if out.exists() else {}
+    if p.returncode != 0 or "error" in result:
+        raise BenchError(f"load phase {phase} failed: {result.get('error', '')}\n"
+                         f"{p.stderr[-3000:]}")
+    cpus = os.cpu_count() or 1
+    other = max(0.0, (busy1 - busy0) - (ours1 - ours0) - client)
+    #: CPU that other programs on the machine used meanwhile, as a share of all CPUs.
+    result["other_cpu"] = other / (wall * cpus) if wall else 0.0
+    if phase == "solo":
+        slow = max(result["pages"].items(), key=lambda kv: kv[1]["p50"] or 0)
+        log(f"  solo: each page alone, median {min(v['p50'] for v in result['pages'].values()):.1f}"
+            f"–{slow[1]['p50']:.0f} ms (slowest {slow[0]})")
+        return result
+    t = result["total"]
+    log(f"  {phase}: {t['rps']:.0f} req/s, p95 {t['p95']:.0f} ms, {t['failures']} failures "
+        f"(machine CPU {100 * (result['machine_cpu'] or 0):.0f} %, load generator "
+        f"{100 * result['client_cpu']:.0f} % of a core, other programs "
+        f"{100 * result['other_cpu']:.0f} % of the machine)")
+    return result
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def ms(v) -> str:
+    return "-" if v is None else (f"{v:.1f}" if v < 10 else f"{v:.0f}")
+
+
+def print_report(results: list[dict], args, workers_note: str) -> None:
+    cpus = os.cpu_count()
+    print()
+    print(f"coop bench — {datetime.now():%Y-%m-%d %H:%M}, {cpus} CPUs, scenario {args.scenario}, "
+          f"size {args.size}, {args.users} users without think time, {args.seconds:g} s per phase")
+    print(f"gunicorn: {workers_note}; load generator: locust (FastHttpUser) on the same machine")
+    for r in results:
+        print()
+        users = ", ".join(f"{n} {k}" for k, n in r["users_by_kind"].items())
+        print(f"{r['backend']} — per page under load ({users}), "
+              "and alone (one client, idle server)")
+        print(f"  {'page':<26} {'share':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} "
+              f"{'fail':>5} {'KB':>6} {'alone p50':>10} {'mean':>6}")
+        total = r["pages"]["total"]["requests"] or 1
+        solo = r["solo"]["pages"]
+        for name, f in r["pages"]["pages"].items():
+            alone = solo.get(name, {})
+            print(f"  {name:<26} {100 * f['requests'] / total:>5.0f}% {f['rps']:>7.1f} "
+                  f"{ms(f['p50']):>6} {ms(f['p95']):>6} {ms(f['p99']):>6} {f['failures']:>5} "
+                  f"{f['avg_bytes'] / 1024:>6.1f} {ms(alone.get('p50')):>10} "
+                  f"{ms(alone.get('mean')):>6}")
+        b = solo.get(BARE.name)
+        if b:
+            print(f"  {BARE.name + ' (bare)':<26} {'':>6} {'':>7} {'':>6} {'':>6} {'':>6} {'':>5} "
+                  f"{'':>6} {ms(b['p50']):>10} {ms(b['mean']):>6}")
+    print()
+    head = (f"{'scenario':<11} {'backend':<11} {'phase':<6} {'req/s':>7} {'p50 ms':>7} "
+            f"{'p95 ms':>7} {'p99 ms':>7} {'failures':>8}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        for phase in ("pages", "bare"):
+            t = r[phase]["total"]
+            print(f"{args.scenario:<11} {r['backend']:<11} {phase:<6} {t['rps']:>7.1f} "
+                  f"{ms(t['p50']):>7} {ms(t['p95']):>7} {ms(t['p99']):>7} {t['failures']:>8}")
+    print()
+    print("pages = the scenario's page mix, signed in; bare = GET /health (SELECT 1) on the same")
+    print("server with the same users and duration; 'alone' = one client only (median, mean).")
+    print(f"Targets: pages ≥ {RATIO_TARGET} × bare throughput, "
+          f"pages p95 ≤ {P95_TARGET_MS:.0f} ms "
+          f"at {args.users} users.")
+    for r in results:
+        p, b = r["pages"]["total"], r["bare"]["total"]
+        ratio = p["rps"] / b["rps"] if b["rps"] else 0.0
+        r["ratio"] = ratio
+        ok_ratio, ok_p95 = ratio >= RATIO_TARGET, (p["p95"] or 1e9) <= P95_TARGET_MS
+        print(f"  {r['backend']:<11} ratio {ratio:.2f} ({'met' if ok_ratio else 'NOT met'}), "
+              f"p95 {ms(p['p95'])} ms ({'met' if ok_p95 else 'NOT met'})"
+              f"{'' if p['failures'] + b['failures'] == 0 else '  — with failures!'}")
+    busy = [(r["backend"], ph, r[ph]["other_cpu"]) for r in results for ph in ("pages", "bare")
+            if r[ph].get("other_cpu", 0) > 0.10]
+    if busy:
+        print("Warning: other programs used the CPUs during the measurement ("
+              + ", ".join(f"{b} {ph} {100 * o:.0f} %" for b, ph, o in busy)
+              + " of the machine): the figures are lower than on an idle machine.")
+
+
+def main() -> int:
+    cpus = os.cpu_count() or 1
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    ap.add_argument("--size", type=int, default=10000,
+                    help="extra audit entries per tenant; size/10 extra members per cooperative "
+                         "(default %(default)s)")
+    ap.add_argument("--users", type=int, default=20,
+                    help="concurrent clients (default %(default)s)")
+    ap.add_argument("--seconds", type=float, default=20, help="measured seconds per phase "
+                    "(default %(default)s)")
+    ap.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each phase")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="gunicorn workers (default: 2 × CPUs, here %d)" % (2 * cpus))
+    ap.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    ap.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    ap.add_argument("--scenario", default="foundation", choices=sorted(SCENARIOS))
+    ap.add_argument("--pg-database", default="coop_bench",
+                    help="PostgreSQL database to DROP and re-create (name must contain 'bench')")
+    ap.add_argument("--keep", action="store_true", help="keep the SQLite file and the logs")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args()
+    if "bench" not in args.pg_database:
+        ap.error("--pg-database must contain 'bench': it is dropped and re-created")
+    if args.workers is None:
+        args.workers = 2 * cpus
+    workers_note = (f"{args.workers} {args.worker_class} workers"
+                    + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+                    + f" ({cpus} CPUs; default workers = 2 × CPUs)")
+    scenario = SCENARIOS[args.scenario]
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    log(f"scenario {scenario.name}: {scenario.description}")
+    log(f"gunicorn: {workers_note}")
+
+    results = []
+    started = time.perf_counter()
+    try:
+        for backend in backends:
+            workdir = Path(tempfile.mkdtemp(prefix=f"coop-bench-{backend}-"))
+            try:
+                log(f"{backend}: seeding")
+                with database(backend, args.pg_database, args.keep) as url:
+                    env = app_env(url, secrets.token_urlsafe(48))
+                    accounts = seed(env, args.size, scenario, workdir)
+                    chosen = choose_accounts(accounts, args.users, scenario.user_shares)
+                    accounts_path = workdir / "users.json"
+                    accounts_path.write_text(json.dumps(chosen), encoding="utf-8")
+                    kinds = {}
+                    for a in chosen:
+                        kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
+                    log(f"  users: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+                    with gunicorn(env, args.workers, args.worker_class, args.threads,
+                                  workdir) as (url_, log_path, pid):
+                        log(f"{backend}: serving on {url_}")
+                        server = {"url": url_, "pid": pid, "pg_database":
+                                  args.pg_database if backend == "postgresql" else None}
+                        pages = load_phase(server, "pages", args, accounts_path, workdir)
+                        bare = load_phase(server, "bare", args, accounts_path, workdir)
+                        solo = load_phase(server, "solo", args, accounts_path, workdir)
+                    server_log = log_path.read_text()
+                    if "Traceback" in server_log or "ERROR" in server_log:
+                        log(f"  gunicorn logged errors:\n{server_log[-3000:]}")
+                results.append({"backend": backend, "pages": pages, "bare": bare, "solo": solo,
+                                "users_by_kind": kinds})
+            finally:
+                if args.keep:
+                    log(f"  kept {workdir}")
+                else:
+                    shutil.rmtree(workdir, ignore_errors=True)
+    except BenchError as e:
+        print(f"\nbench failed: {e}", file=sys.stderr)
+        if results:
+            print_report(results, args, workers_note)
+        return 2
+    print_report(results, args, workers_note)
+    print(f"\n(total run time {time.perf_counter() - started:.0f} s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "date": datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "args": vars(args), "results": results}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

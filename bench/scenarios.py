@@ -1,0 +1,89 @@
+"""What a benchmark scenario is: the pages a signed-in user visits, by role, with weights.
+
+Plain data, no Flask and no locust, so that ``run.py`` (which must not be monkey-patched by
+gevent) and ``locustfile.py`` (which is) can both read it. Later issues add their scenarios
+here: a new entry in :data:`SCENARIOS` with its pages, and seeders in ``seed.py`` when the
+pages need data of their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Who sees a page. For ``member`` and ``board`` the page is visited for every cooperative in
+#: which the account holds that permission (``member``: member, board or auditor); for
+#: ``liaison`` for every municipality of the account; ``admin`` and ``login`` once.
+WHO = ("login", "member", "board", "liaison", "admin")
+
+
+@dataclass(frozen=True)
+class Page:
+    #: Path with ``{coop}`` / ``{municipality}`` placeholders, e.g. ``/c/{coop}/audit``.
+    path: str
+    weight: int
+    who: str
+
+    def __post_init__(self):
+        if self.who not in WHO:
+            raise ValueError(f"unknown audience {self.who!r} for {self.path}")
+
+    @property
+    def name(self) -> str:
+        """The name the figures are grouped under: ``/c/[coop]/audit``."""
+        return self.path.replace("{coop}", "[coop]").replace("{municipality}", "[municipality]")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    pages: tuple[Page, ...]
+    #: Names of the seeders in ``seed.py`` that this scenario needs (run in this order).
+    seeders: tuple[str, ...] = ("members", "audit")
+    #: Share of the simulated users per kind of account; what is left are plain members.
+    user_shares: dict[str, float] = field(default_factory=lambda: {
+        "admin": 0.05, "liaison": 0.10, "board": 0.20, "auditor": 0.05,
+    })
+
+
+#: The bare endpoint: the same stack (gunicorn, Flask, the app's hooks, one pooled database
+#: connection), one trivial query (``SELECT 1``) and no template.
+BARE = Page("/health", 1, "login")
+
+SCENARIOS: dict[str, Scenario] = {
+    "foundation": Scenario(
+        name="foundation",
+        description="The pages of the foundation issue: overview, cooperative, statutes, "
+                    "people and audit log, municipality and administration.",
+        pages=(
+            Page("/me/", 2, "login"),
+            Page("/c/{coop}/", 4, "member"),
+            Page("/c/{coop}/statutes", 2, "member"),
+            Page("/c/{coop}/people", 2, "board"),
+            Page("/c/{coop}/audit", 2, "board"),
+            Page("/m/{municipality}/", 4, "liaison"),
+            Page("/m/{municipality}/people", 1, "liaison"),
+            Page("/m/{municipality}/audit", 1, "liaison"),
+            Page("/admin/", 4, "admin"),
+            Page("/admin/audit", 2, "admin"),
+        ),
+    ),
+}
+
+
+def pages_for(scenario: Scenario, account: dict) -> list[tuple[str, str, int]]:
+    """The (request name, path, weight) list that one account visits in a scenario."""
+    out = []
+    for page in scenario.pages:
+        if page.who == "login":
+            targets = [{}]
+        elif page.who == "member":
+            targets = [{"coop": c} for c in account["coops"]]
+        elif page.who == "board":
+            targets = [{"coop": c} for c in account["board_coops"]]
+        elif page.who == "liaison":
+            targets = [{"municipality": m} for m in account["municipalities"]]
+        else:  # admin
+            targets = [{}] if account["is_admin"] else []
+        for t in targets:
+            out.append((page.name, page.path.format(**t), page.weight))
+    return out

@@ -1,0 +1,253 @@
+"""Add benchmark volume to a database that has the schema and the demo data.
+
+Run by ``run.py`` after ``flask db upgrade`` and ``flask coop demo``, with the same
+``COOP_*`` environment as the server::
+
+    python bench/seed.py --size 10000 --accounts-out accounts.json [--seeders members,audit]
+
+``--size N`` adds N//10 member accounts (with their role and the audit entry that granting it
+writes) to every cooperative, and tops up the audit log of every tenant (each cooperative,
+each municipality and the platform) to N extra entries. Rows are inserted in bulk; the audit
+entries continue each tenant's hash chain with :func:`coop.core.audit.entry_hash`, so
+``flask coop audit-verify`` still passes (``run.py`` runs it afterwards). Every account,
+demo or bench, has the password ``coop.cli.demo.DEMO_PASSWORD``.
+
+On PostgreSQL the database is then vacuumed and analysed, as autovacuum would soon do.
+
+Writes the accounts that can sign in, with their roles, to ``--accounts-out`` (JSON).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select, text
+
+from coop import create_app
+from coop.auth.models import User, new_token
+from coop.cli.demo import DEMO_PASSWORD, person
+from coop.core.audit import GENESIS, AuditEntry, entry_hash
+from coop.core.db import utcnow
+from coop.extensions import db
+from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment
+
+BATCH = 2000
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _bulk(stmt, rows: list[dict], returning: bool = False) -> list:
+    """Insert ``rows`` in batches; with ``returning``, the ids in parameter order."""
+    out = []
+    for i in range(0, len(rows), BATCH):
+        chunk = rows[i:i + BATCH]
+        if returning:
+            out.extend(db.session.scalars(stmt, chunk).all())
+        else:
+            db.session.execute(stmt, chunk)
+    return out
+
+
+class Chains:
+    """Appends entries to the tenants' hash chains, exactly as ``audit.record`` would."""
+
+    def __init__(self):
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.rows: list[dict] = []
+        self.clock = utcnow()
+
+    def _head(self, key: str) -> tuple[int, str]:
+        if key not in self.heads:
+            last = db.session.execute(
+                select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.tenant_key == key)
+                .order_by(AuditEntry.seq.desc()).limit(1)
+            ).first()
+            self.heads[key] = (last.seq, last.hash) if last else (0, GENESIS)
+        return self.heads[key]
+
+    def add(self, action: str, *, actor_id=None, cooperative_id=None, municipality_id=None,
+            object_type=None, object_id=None, **details) -> None:
+        key = (f"coop:{cooperative_id}" if cooperative_id else
+               f"muni:{municipality_id}" if municipality_id else "platform")
+        seq, prev = self._head(key)
+        seq += 1
+        self.clock += timedelta(microseconds=1)
+        details_json = json.dumps(details, sort_keys=True, default=str, ensure_ascii=False)
+        object_id = str(object_id) if object_id is not None else None
+        digest = entry_hash(prev, key, seq, actor_id, action, object_type, object_id,
+                            details_json, self.clock)
+        self.rows.append({
+            "tenant_key": key, "seq": seq, "cooperative_id": cooperative_id,
+            "municipality_id": municipality_id, "actor_id": actor_id, "action": action,
+            "object_type": object_type, "object_id": object_id, "details": details_json,
+            "created_at": self.clock, "prev_hash": prev, "hash": digest,
+        })
+        self.heads[key] = (seq, digest)
+
+    def count(self, key: str) -> int:
+        return sum(1 for r in self.rows if r["tenant_key"] == key)
+
+    def flush(self) -> int:
+        _bulk(AuditEntry.__table__.insert(), self.rows)  # Core: one executemany per batch
+        n = len(self.rows)
+        self.rows = []
+        return n
+
+
+def _board(coop: Cooperative) -> list[RoleAssignment]:
+    return db.session.scalars(
+        select(RoleAssignment).where(RoleAssignment.cooperative_id == coop.id,
+                                     RoleAssignment.role == Role.BOARD)
+        .order_by(RoleAssignment.id)
+    ).all()
+
+
+def seed_members(size: int, rng: random.Random, chains: Chains) -> dict:
+    """N//10 extra member accounts per cooperative, with role and grant_role audit entry."""
+    per_coop = size // 10
+    pw_hash = db.session.scalar(
+        select(User.password_hash).where(User.email == "admin@example.org"))
+    if pw_hash is None:
+        sys.exit("seed: the demo data is missing (run `flask coop demo` first)")
+    now = utcnow()
+    added = 0
+    for coop in db.session.scalars(select(Cooperative).order_by(Cooperative.id)):
+        board = _board(coop)
+        chair = next(r for r in board if r.board_position == BoardPosition.CHAIR)
+        domain = chair.user.email.split("@", 1)[1]
+        users = []
+        for i in range(per_coop):
+            p = person(rng, coop.municipality.name)
+            local = _ascii(f"{p['first']}.{p['surname']}").replace(" ", "")
+            users.append({
+                "email": f"{local}.b{i + 1}@{domain}", "name": p["name"],
+                "password_hash": pw_hash, "locale": rng.choice(["nl", "nl", "nl", "en", None]),
+                "is_active": True, "session_token": new_token(), "created_at": now,
+            })
+        user_ids = _bulk(insert(User).returning(User.id, sort_by_parameter_order=True), users,
+                         returning=True)
+        ra_ids = _bulk(
+            insert(RoleAssignment).returning(RoleAssignment.id, sort_by_parameter_order=True),
+            [{"user_id": uid, "role": Role.MEMBER, "cooperative_id": coop.id, "created_at": now}
+             for uid in user_ids], returning=True)
+        for uid, ra_id in zip(user_ids, ra_ids):
+            chains.add("orgs.grant_role", actor_id=chair.user_id, cooperative_id=coop.id,
+                       object_type="RoleAssignment", object_id=ra_id, user_id=uid,
+                       role="member", board_position=None)
+        added += len(user_ids)
+    return {"member accounts": added}
+
+
+def seed_audit(size: int, rng: random.Random, chains: Chains) -> dict:
+    """Top up every tenant's chain to ``size`` extra entries with plausible actions."""
+    user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
+    for coop in db.session.scalars(select(Cooperative).order_by(Cooperative.id)):
+        board = _board(coop)
+        for i in range(size - chains.count(f"coop:{coop.id}")):
+            actor = rng.choice(board).user_id
+            if i % 3:
+                days = rng.choice([7, 10, 14, 21, 28])
+                chains.add("orgs.update_statutes", actor_id=actor, cooperative_id=coop.id,
+                           object_type="StatutesProfile", object_id=coop.id,
+                           convocation_days=[14, days])
+            else:
+                chains.add("auth.invite", actor_id=actor, cooperative_id=coop.id,
+                           object_type="Invitation", object_id=None,
+                           email=f"kandidaat{i}@example.net", role="member")
+    for muni in db.session.scalars(select(Municipality).order_by(Municipality.id)):
+        liaison = db.session.scalar(
+            select(RoleAssignment.user_id).where(RoleAssignment.municipality_id == muni.id)
+            .order_by(RoleAssignment.id).limit(1))
+        for i in range(size - chains.count(f"muni:{muni.id}")):
+            chains.add("auth.invite", actor_id=liaison, municipality_id=muni.id,
+                       object_type="Invitation", object_id=None,
+                       email=f"ambtenaar{i}@gemeente.example", role="liaison")
+    for i in range(size - chains.count("platform")):
+        uid = rng.choice(user_ids)
+        if i % 10 == 9:
+            chains.add("auth.logout", actor_id=uid, object_type="User", object_id=uid)
+        else:
+            chains.add("auth.login", actor_id=uid, object_type="User", object_id=uid)
+    return {}
+
+
+SEEDERS = {"members": seed_members, "audit": seed_audit}
+
+
+def accounts() -> list[dict]:
+    """Every account with a role, and what it may see (for the load generator)."""
+    rows = db.session.execute(
+        select(User.id, User.email, RoleAssignment.role, Cooperative.slug, Municipality.slug)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .outerjoin(Cooperative, Cooperative.id == RoleAssignment.cooperative_id)
+        .outerjoin(Municipality, Municipality.id == RoleAssignment.municipality_id)
+        .where(User.is_active.is_(True))
+        .order_by(User.id, RoleAssignment.id)
+    ).all()
+    by_user: dict[int, dict] = {}
+    for uid, email, role, coop_slug, muni_slug in rows:
+        a = by_user.setdefault(uid, {"email": email, "roles": [], "coops": [], "board_coops": [],
+                                     "municipalities": [], "is_admin": False})
+        a["roles"].append(role.value)
+        if coop_slug and coop_slug not in a["coops"]:
+            a["coops"].append(coop_slug)
+        if role == Role.BOARD:
+            a["board_coops"].append(coop_slug)
+        if role == Role.LIAISON:
+            a["municipalities"].append(muni_slug)
+        if role == Role.ADMIN:
+            a["is_admin"] = True
+    for a in by_user.values():
+        a["kind"] = ("admin" if a["is_admin"] else "liaison" if a["municipalities"] else
+                     "board" if a["board_coops"] else "auditor" if "auditor" in a["roles"] else
+                     "member")
+        a["password"] = DEMO_PASSWORD
+    return list(by_user.values())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", type=int, default=10000)
+    ap.add_argument("--seeders", default="members,audit")
+    ap.add_argument("--accounts-out", required=True)
+    args = ap.parse_args()
+
+    app = create_app()
+    started = time.perf_counter()
+    with app.app_context():
+        rng = random.Random(4242)
+        chains = Chains()
+        summary: dict[str, int] = {}
+        for name in [s for s in args.seeders.split(",") if s]:
+            summary.update(SEEDERS[name](args.size, rng, chains))
+        summary["audit entries"] = chains.flush()
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does within a minute in production: planner statistics and the
+            # visibility map (index-only scans). Without it, the first minute of the run would
+            # be measured with an unanalysed database and autovacuum competing for the CPUs.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        accts = accounts()
+        totals = {
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "role assignments": db.session.scalar(select(func.count()).select_from(RoleAssignment)),
+            "audit entries (total)": db.session.scalar(
+                select(func.count()).select_from(AuditEntry)),
+        }
+    with open(args.accounts_out, "w", encoding="utf-8") as f:
+        json.dump(accts, f)
+    added = ", ".join(f"{v} {k}" for k, v in summary.items())
+    total = ", ".join(f"{v} {k}" for k, v in totals.items())
+    print(f"seed: added {added} in {time.perf_counter() - started:.1f} s; now {total}")
+
+
+if __name__ == "__main__":
+    main()
