@@ -70,6 +70,25 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+SCENARIOS["register"] = Scenario(
+    name="register",
+    description="The board's member list of one cooperative with --size register entries "
+                "(issue 3: 100,000 members, list and search p95 <= 100 ms on PostgreSQL).",
+    pages=(
+        Page("/c/{coop}/members/", 3, "board"),
+        Page("/c/{coop}/members/?q=jansen", 2, "board"),
+        Page("/c/{coop}/members/?q=de+vries", 1, "board"),
+        Page("/c/{coop}/members/?q=9711", 2, "board"),
+        Page("/c/{coop}/members/?q=12345", 1, "board"),
+        Page("/c/{coop}/members/?q=jan.%40example", 1, "board"),
+        Page("/c/{coop}/members/?sort=postcode&page=200", 1, "board"),
+        Page("/c/{coop}/members/?status=all&channel=letter&sort=number&dir=desc", 1, "board"),
+    ),
+    seeders=("register",),
+    user_shares={"board": 1.0},
+)
+
+
 def pages_for(scenario: Scenario, account: dict) -> list[tuple[str, str, int]]:
     """The (request name, path, weight) list that one account visits in a scenario."""
     out = []

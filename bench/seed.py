@@ -178,7 +178,50 @@ def seed_audit(size: int, rng: random.Random, chains: Chains) -> dict:
     return {}
 
 
-SEEDERS = {"members": seed_members, "audit": seed_audit}
+def seed_register(size: int, rng: random.Random, chains: Chains) -> dict:
+    """``size`` register entries in the first cooperative (addresses, some e-mail), numbered
+    on from its counter, and 24 extra board accounts there to load the board's pages."""
+    from coop.members.models import Member, make_sort_name
+
+    coop = db.session.scalars(select(Cooperative).order_by(Cooperative.id)).first()
+    chair = next(r for r in _board(coop) if r.board_position == BoardPosition.CHAIR)
+    pw_hash = chair.user.password_hash
+    now = utcnow()
+    start = coop.last_member_number
+    rows = []
+    for i in range(size):
+        p = person(rng, coop.municipality.name)
+        has_mail = rng.random() < 0.6
+        local = _ascii(f"{p['first']}.{p['surname']}").replace(" ", "")
+        rows.append({
+            "cooperative_id": coop.id, "number": start + i + 1, "status": "member",
+            "first_name": p["first"], "name_prefix": p["prefix"] or None, "last_name": p["surname"],
+            "sort_name": make_sort_name(p["first"], p["surname"], p["prefix"] or None),
+            "street": p["street"], "house_number": p["house_number"], "postcode": p["postcode"],
+            "city": p["city"], "email": f"{local}.r{i}@example.org" if has_mail else None,
+            "channel": "email" if has_mail else "letter", "email_consent_at": now if has_mail else None,
+            "admitted_on": now.date(), "applied_on": now.date(), "has_appealed": False,
+            "has_energy": False, "has_care": False, "has_housing": False, "has_other": False,
+            "created_at": now, "updated_at": now,
+        })
+    _bulk(insert(Member), rows)
+    coop.last_member_number = start + size
+    domain = chair.user.email.split("@", 1)[1]
+    users = [{"email": f"bestuurslid{i}@{domain}", "name": f"Bestuurslid {i}", "password_hash": pw_hash,
+              "locale": "nl", "is_active": True, "session_token": new_token(), "created_at": now}
+             for i in range(24)]
+    user_ids = _bulk(insert(User).returning(User.id, sort_by_parameter_order=True), users, returning=True)
+    ra_ids = _bulk(insert(RoleAssignment).returning(RoleAssignment.id, sort_by_parameter_order=True),
+                   [{"user_id": uid, "role": Role.BOARD, "board_position": BoardPosition.MEMBER,
+                     "cooperative_id": coop.id, "created_at": now} for uid in user_ids], returning=True)
+    for uid, ra_id in zip(user_ids, ra_ids):
+        chains.add("orgs.grant_role", actor_id=chair.user_id, cooperative_id=coop.id,
+                   object_type="RoleAssignment", object_id=ra_id, user_id=uid, role="board",
+                   board_position="member")
+    return {"register entries": size, "board accounts": len(user_ids)}
+
+
+SEEDERS = {"members": seed_members, "audit": seed_audit, "register": seed_register}
 
 
 def accounts() -> list[dict]:
