@@ -88,9 +88,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from coop.core.db import include_in_dialect
+
+        dialect = connection.dialect.name
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=lambda obj, name, type_, reflected, compare_to: (
+                reflected or include_in_dialect(obj, dialect)),
             **conf_args
         )
 

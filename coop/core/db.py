@@ -94,3 +94,13 @@ def str_enum(enum_cls, length: int = 32, name: str | None = None):
         name=name or enum_cls.__name__.lower(),
         validate_strings=True,
     )
+
+
+def include_in_dialect(obj, dialect_name: str) -> bool:
+    """False for schema objects declared only for another database (``Index(...).ddl_if(dialect=…)``);
+    Alembic's autogenerate and the models-vs-migrations test use this to skip them."""
+    ddl_if = getattr(obj, "_ddl_if", None)
+    if ddl_if is None or ddl_if.dialect is None:
+        return True
+    wanted = ddl_if.dialect
+    return dialect_name == wanted if isinstance(wanted, str) else dialect_name in wanted

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from sqlalchemy import func, select
 from flask_sqlalchemy.pagination import SelectPagination
 
 from coop.extensions import db
@@ -15,15 +16,43 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(stmt).all())
 
 
-def paginate(stmt, per_page: int | None = None, rows: bool = False):
-    """A page of ``stmt`` per the ``page`` query argument: entities, or whole rows with ``rows``."""
+class CappedPagination(SelectPagination):
+    """Counts at most ``cap`` rows: on a large register "more than 10,000" is as useful as the
+    exact figure, and counting stops early instead of reading every row."""
+
+    def _query_count(self) -> int:
+        cap = self._query_args["cap"]
+        sub = self._query_args["select"].order_by(None).limit(cap + 1).subquery()
+        count = self._query_args["session"].execute(select(func.count()).select_from(sub)).scalar()
+        #: True when there are more rows than were counted; ``total`` is then the cap.
+        self.is_capped = count > cap
+        return min(count, cap)
+
+    @property
+    def has_next(self) -> bool:
+        # Past the counted rows there may be more: a full page means "try the next one".
+        if getattr(self, "is_capped", False):
+            return len(self.items) == self.per_page
+        return super().has_next
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def paginate(stmt, per_page: int | None = None, rows: bool = False, cap: int | None = None):
+    """A page of ``stmt`` per the ``page`` query argument: entities, or whole rows with ``rows``;
+    with ``cap``, at most that many rows are counted."""
     from flask import current_app
 
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = per_page or current_app.config["PER_PAGE"]
+    kwargs = dict(select=stmt, session=db.session, page=page, per_page=per_page, max_per_page=200,
+                  error_out=False)
     if rows:
-        return RowPagination(select=stmt, session=db.session, page=page, per_page=per_page,
-                             max_per_page=200, error_out=False)
+        return RowPagination(**kwargs)
+    if cap:
+        return CappedPagination(cap=cap, **kwargs)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False)
 
 

@@ -64,6 +64,10 @@ def _form_data(form: MemberForm) -> dict:
     return {name: form[name].data for name in services.MEMBER_FIELDS if name in form}
 
 
+#: The member list counts up to this many (then says "more than").
+LIST_COUNT_CAP = 1_000
+
+
 # --- list --------------------------------------------------------------------------------------
 
 
@@ -71,11 +75,14 @@ def _form_data(form: MemberForm) -> dict:
 @require("board")
 def list_members():
     f = MemberFilter.from_args(request.args)
-    page = paginate(member_select(g.coop.id, f))
-    counts = dict(db.session.execute(
-        select(Member.status, func.count()).where(Member.cooperative_id == g.coop.id).group_by(Member.status)
-    ).all())
-    return render_template("members/list.html", page=page, f=f, counts=counts)
+    page = paginate(member_select(g.coop.id, f), cap=LIST_COUNT_CAP)
+    # Open applications are few: counted through the (cooperative, status) index.
+    applicants = db.session.scalar(select(func.count()).select_from(Member).where(
+        Member.cooperative_id == g.coop.id, Member.status == MemberStatus.APPLICANT))
+    return render_template("members/list.html", page=page, f=f, applicants=applicants,
+                           # translated once, not once per row
+                           status_names={k: str(v) for k, v in STATUS_LABELS.items()},
+                           channel_names={k: str(v) for k, v in CHANNEL_LABELS.items()})
 
 
 # --- one member --------------------------------------------------------------------------------

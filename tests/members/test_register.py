@@ -152,7 +152,7 @@ def test_list_queries_constant_from_100_to_2000_members(client, db, world, login
     _bulk_members(db, world.coop_a, 1900, 5000)
     with count_queries() as large:
         html = client.get("/c/coop-a/members/?q=lid&sort=postcode").get_data(as_text=True)
-    assert "2.000 found" in html or "2,000 found" in html
+    assert "More than 1,000 found" in html  # counted up to the cap, not further
     assert large.count == small.count <= 10
 
 
@@ -294,3 +294,15 @@ def test_domains_of_a_multi_purpose_cooperative(client, db, world, login_as, mak
     housing = client.get("/c/coop-a/members/?domain=housing").get_data(as_text=True)
     energy = client.get("/c/coop-a/members/?domain=energy").get_data(as_text=True)
     assert ">Vries, Jan de<" in housing and ">Vries, Jan de<" not in energy
+
+
+def test_large_results_are_counted_up_to_a_cap(client, world, login_as, people, monkeypatch):
+    import coop.members.views as views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
+    monkeypatch.setitem(client.application.config, "PER_PAGE", 2)
+    login_as(client, world.board_a)
+    html = client.get("/c/coop-a/members/").get_data(as_text=True)
+    assert "More than 3 found" in html and "of more than 3" in html
+    assert "2 found" in client.get("/c/coop-a/members/?q=vries").get_data(as_text=True) or \
+        "1 found" in client.get("/c/coop-a/members/?q=vries").get_data(as_text=True)
