@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -226,11 +227,13 @@ def applications():
     if form.validate_on_submit():
         if action == "admit":
             ok = attempt(form, lambda: done.extend(services.admit_applicants(g.coop, ids, actor=current_user)))
-            message = _("%(n)d applicants admitted; those with an e-mail address got a welcome.", n=len(done))
+            message = ngettext("%(num)d applicant admitted; with an e-mail address they got a welcome.",
+                               "%(num)d applicants admitted; those with an e-mail address got a welcome.",
+                               len(done))
         else:
             ok = attempt(form, lambda: done.extend(services.refuse_applicants(
                 g.coop, ids, actor=current_user, reason=form.reason.data)))
-            message = _("%(n)d applications refused.", n=len(done))
+            message = ngettext("%(num)d application refused.", "%(num)d applications refused.", len(done))
         if ok:
             flash(message, "success")
             return redirect(url_for("members.applications"))
