@@ -178,12 +178,44 @@ def load_demo() -> bool:
             p = person(rng, muni.name)
             local = _ascii(f"{p['first']}.{p['surname']}").replace(" ", "")
             register(p, f"{local}@aanvraag.example", date(2026, 11, 1), status=MemberStatus.APPLICANT)
+        if spec["slug"] == "zonnedak":
+            _demo_capital_and_fees(coop, chair, rng)
         # One member who left at the end of last year, with a proper history.
         leaver = register(person(rng, muni.name), None, spec["founded_on"])
         members.give_notice(leaver, by_member=True, actor=chair, given_on=date(2025, 6, 1))
         members.apply_due_events(date(2026, 1, 1))
     db.session.commit()
     return True
+
+
+def _demo_capital_and_fees(coop, chair, rng: random.Random) -> None:
+    """Zonnedak: participations of €50 (1–20 per member) held by most members, one proposal
+    waiting for approval, and the fees of last year and this year, mostly paid."""
+    from sqlalchemy import select, update
+
+    from coop.members import capital
+    from coop.members.models import FeeCharge
+
+    share = capital.create_share_type(coop, {"name": "Zonnedak-participatie", "nominal_cents": 5000,
+                                             "min_per_member": 1, "max_per_member": 20}, actor=chair)
+    holders = db.session.scalars(select(Member).where(Member.cooperative_id == coop.id,
+                                                      Member.status == MemberStatus.MEMBER)
+                                 .order_by(Member.number)).all()
+    for m in holders[:-3]:
+        tx = capital.propose_transaction(coop, kind="issue", share_type=share, member=m,
+                                         quantity=rng.randint(1, 12), effective_on=m.admitted_on,
+                                         actor=chair)
+        capital.approve_transaction(tx, actor=chair)
+    capital.propose_transaction(coop, kind="issue", share_type=share, member=holders[-1], quantity=2,
+                                actor=chair)
+    for year in (2025, 2026):
+        capital.charge_year(coop, year, actor=chair)
+    db.session.execute(update(FeeCharge).where(FeeCharge.cooperative_id == coop.id, FeeCharge.year == 2025)
+                       .values(paid_on=date(2025, 3, 1)))
+    unpaid = {m.id for m in holders[::7]}
+    db.session.execute(update(FeeCharge).where(FeeCharge.cooperative_id == coop.id, FeeCharge.year == 2026,
+                                               FeeCharge.member_id.not_in(unpaid))
+                       .values(paid_on=date(2026, 3, 1)))
 
 
 def print_logins(echo) -> None:
