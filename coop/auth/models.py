@@ -10,10 +10,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coop.core.db import str_enum, utcnow
+from coop.core.db import utcnow
 from coop.extensions import db
-from coop.orgs.models import (BOARD_POSITION_RULE, ROLE_SCOPE_RULE, BoardPosition, Cooperative,
-                              Municipality, Role, RoleAssignment)
+from coop.orgs.models import (BOARD_POSITION_RULE, ROLE_SCOPE_RULE, Cooperative, Municipality, Role,
+                              RoleAssignment, RoleScope)
 
 
 def new_token() -> str:
@@ -109,7 +109,7 @@ class PasswordResetToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Invitation(db.Model):
+class Invitation(RoleScope, db.Model):
     """An invitation to an e-mail address to take up a role (and create an account if needed)."""
 
     __tablename__ = "invitation"
@@ -121,14 +121,6 @@ class Invitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
-    cooperative_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cooperative.id", ondelete="CASCADE"), index=True
-    )
-    municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
-    )
-    board_position: Mapped[BoardPosition | None] = mapped_column(str_enum(BoardPosition, 16))
     #: SHA-256 of the token in the invitation link.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -209,6 +209,21 @@ class StatutesProfile(db.Model):
     cooperative: Mapped[Cooperative] = relationship(back_populates="statutes")
 
 
+class RoleScope:
+    """A role and where it holds (a cooperative, a municipality or the platform): shared by
+    role assignments and invitations, with the CHECK rules below."""
+
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
+    cooperative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cooperative.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    #: Only for the board role: chair, secretary, treasurer or member of the board.
+    board_position: Mapped[BoardPosition | None] = mapped_column(str_enum(BoardPosition, 16))
+
+
 #: Which roles need a cooperative, a municipality or neither (role assignments, invitations).
 ROLE_SCOPE_RULE = (
     "(role IN ('board', 'member', 'auditor') AND cooperative_id IS NOT NULL AND municipality_id IS NULL)"
@@ -219,7 +234,7 @@ ROLE_SCOPE_RULE = (
 BOARD_POSITION_RULE = "(role = 'board') = (board_position IS NOT NULL)"
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(RoleScope, db.Model):
     """A user's role: board/member/auditor of a cooperative, liaison of a municipality, or admin."""
 
     __tablename__ = "role_assignment"
@@ -245,15 +260,6 @@ class RoleAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
-    cooperative_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cooperative.id", ondelete="CASCADE"), index=True
-    )
-    municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
-    )
-    #: Only for the board role: chair, secretary, treasurer or member of the board.
-    board_position: Mapped[BoardPosition | None] = mapped_column(str_enum(BoardPosition, 16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="roles")  # noqa: F821
