@@ -1,6 +1,7 @@
 """State changes of the member register. Services flush and audit; the view commits once."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -55,10 +56,13 @@ def clean_member_data(data: dict, *, coop: Cooperative) -> dict:
             raise DomainError(_l("A Dutch postcode has four digits and two letters, e.g. 1234 AB."),
                               field="postcode") from None
     if out.get("email"):
-        try:
-            out["email"] = validate_email(out["email"], check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            raise DomainError(_l("This is not a valid e-mail address."), field="email") from None
+        plain = out["email"].lower()
+        if not is_plain_email(plain):  # the library checks everything else (unicode, quoting…)
+            try:
+                plain = validate_email(out["email"], check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                raise DomainError(_l("This is not a valid e-mail address."), field="email") from None
+        out["email"] = plain
     if out.get("iban"):
         from schwifty import IBAN
         from schwifty.exceptions import SchwiftyException
@@ -91,6 +95,25 @@ def clean_member_data(data: dict, *, coop: Cooperative) -> dict:
         if length and isinstance(value, str) and len(value) > length:
             raise DomainError(_l("At most %(n)d characters.", n=length), field=key)
     return out
+
+
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*"  # local part: no leading, trailing or double dots
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"  # domain labels
+    r"([a-z]{2,63})"  # top-level domain
+)
+_SPECIAL_USE_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test"}
+
+
+def is_plain_email(address: str) -> bool:
+    """A lower-case ASCII address of the everyday shape that email-validator accepts as is.
+
+    A fast path for imports of 100,000 rows: only addresses this strict pattern accepts skip the
+    library (which is ~40 µs a row); everything else goes through it.
+    """
+    m = _PLAIN_EMAIL.fullmatch(address)
+    return (m is not None and m.group(1) not in _SPECIAL_USE_TLDS
+            and len(address) <= 254 and len(address.split("@", 1)[0]) <= 64)
 
 
 def possible_duplicates(coop: Cooperative, *, email=None, first_name=None, last_name=None,

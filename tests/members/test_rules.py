@@ -64,3 +64,40 @@ def test_holdings_and_bounds():
     assert rules.holding_problem(0, minimum=1, maximum=10) == "below_minimum"
     assert rules.holding_problem(11, minimum=1, maximum=10) == "above_maximum"
     assert rules.holding_problem(-1, minimum=0, maximum=None) == "negative"
+
+
+@pytest.mark.parametrize("address", [
+    "jan@example.org", "jan.de.vries@gemeente-groningen.nl", "a+b_c%d@x.example.co.uk", "j-1@a-b.nl",
+])
+def test_plain_email_fast_path_accepts_what_the_library_accepts(address):
+    from email_validator import validate_email
+
+    from coop.members.services import is_plain_email
+
+    assert is_plain_email(address)
+    assert validate_email(address, check_deliverability=False).normalized.lower() == address
+
+
+@pytest.mark.parametrize("address", [
+    "jan..vries@example.org", ".jan@example.org", "jan.@example.org", "jan@-example.org",
+    "jan@example-.org", "jan@example.test", "jan@localhost", "jan@example", "jän@example.org",
+    "jan@exa mple.org", "a" * 65 + "@example.org", "jan@@example.org", "jan@example.o",
+])
+def test_plain_email_fast_path_leaves_the_rest_to_the_library(address):
+    from coop.members.services import is_plain_email
+
+    assert not is_plain_email(address)
+
+
+@given(st.emails())
+def test_fast_path_never_accepts_what_the_library_refuses(address):
+    from email_validator import EmailNotValidError, validate_email
+
+    from coop.members.services import is_plain_email
+
+    lowered = address.lower()
+    if is_plain_email(lowered):
+        try:
+            assert validate_email(lowered, check_deliverability=False).normalized.lower() == lowered
+        except EmailNotValidError as error:  # pragma: no cover - this is the failure we look for
+            raise AssertionError(f"{lowered} passed the fast path but not the library: {error}")
