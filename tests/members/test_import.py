@@ -307,7 +307,7 @@ def test_duplicates_are_recognised_by_email_or_name_postcode_and_birth_date(boar
     assert {s["row"] for s in job.skipped_list} == {3, 4}
     board.post(f"{URL}/{job.id}/start")
     page = board.get(f"{URL}/{job.id}").get_data(as_text=True)
-    assert "1 members were imported." in page and "2 rows were skipped" in page
+    assert "1 member was imported." in page and "2 rows were skipped" in page
     assert "the same person as" not in page and "already registered as member" in page
 
 
