@@ -333,3 +333,22 @@ def mails(app):
     for p in Path(app.config["MAIL_DIR"]).glob("*.eml"):
         p.unlink()
     return lambda: outbox(app)
+
+
+@pytest.fixture
+def queries_stay_constant(count_queries):
+    """``queries_stay_constant(client, url, grow, few, many)``: the page answers 200 with the
+    same number of SQL statements after ``grow(few)`` and after ``grow(many)`` more rows."""
+
+    def _check(client, url, grow, few, many, limit=12):
+        grow(few)
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        small = q.count
+        grow(many)
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        assert q.count == small, f"{url}: {small} queries with few rows, {q.count} with many"
+        assert small <= limit, f"{url} uses {small} queries"
+
+    return _check

@@ -78,18 +78,25 @@ def share_types(coop: Cooperative) -> list[ShareType]:
         select(ShareType).where(ShareType.cooperative_id == coop.id).order_by(ShareType.name)))
 
 
-def _clean_share_type(coop: Cooperative, values: dict, *, exclude_id: int | None = None) -> dict:
+def _unique_name(model, coop: Cooperative, values: dict, exclude_id: int | None, taken) -> str:
+    """The trimmed ``name`` of a share type or category: required, at most 80 characters, and
+    not used twice in one cooperative (case-insensitively)."""
     name = (values.get("name") or "").strip()
     if not name:
         raise DomainError(_l("This field is required."), field="name")
     if len(name) > 80:
         raise DomainError(_l("At most 80 characters."), field="name")
-    q = select(ShareType.id).where(ShareType.cooperative_id == coop.id,
-                                   func.lower(ShareType.name) == name.lower())
+    q = select(model.id).where(model.cooperative_id == coop.id, func.lower(model.name) == name.lower())
     if exclude_id is not None:
-        q = q.where(ShareType.id != exclude_id)
+        q = q.where(model.id != exclude_id)
     if db.session.scalar(q) is not None:
-        raise DomainError(_l("There is already a share type with this name."), field="name")
+        raise DomainError(taken, field="name")
+    return name
+
+
+def _clean_share_type(coop: Cooperative, values: dict, *, exclude_id: int | None = None) -> dict:
+    name = _unique_name(ShareType, coop, values, exclude_id,
+                        _l("There is already a share type with this name."))
     nominal = values.get("nominal_cents")
     if not isinstance(nominal, int) or nominal <= 0 or nominal > MAX_NOMINAL_CENTS:
         raise DomainError(_l("Give a nominal value above zero, e.g. 50,00."), field="nominal_cents")
@@ -580,17 +587,8 @@ def categories(coop: Cooperative) -> list[tuple[MemberCategory, int]]:
 
 
 def _clean_category(coop: Cooperative, values: dict, *, exclude_id: int | None = None) -> dict:
-    name = (values.get("name") or "").strip()
-    if not name:
-        raise DomainError(_l("This field is required."), field="name")
-    if len(name) > 80:
-        raise DomainError(_l("At most 80 characters."), field="name")
-    q = select(MemberCategory.id).where(MemberCategory.cooperative_id == coop.id,
-                                        func.lower(MemberCategory.name) == name.lower())
-    if exclude_id is not None:
-        q = q.where(MemberCategory.id != exclude_id)
-    if db.session.scalar(q) is not None:
-        raise DomainError(_l("There is already a category with this name."), field="name")
+    name = _unique_name(MemberCategory, coop, values, exclude_id,
+                        _l("There is already a category with this name."))
     fee = values.get("yearly_fee_cents")
     if not isinstance(fee, int) or fee < 0 or fee > MAX_FEE_CENTS:
         raise DomainError(_l("Give the yearly fee in euros, e.g. 25,00 (0 for none)."),
