@@ -58,18 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from sqlalchemy import select
-        from sqlalchemy.orm import joinedload
+        from coop.auth.models import user_by_session_token
 
-        from coop.auth.models import User
-        from coop.orgs.models import RoleAssignment
-
-        # One query: the user with every role and the organisation each role is in.
-        return db.session.scalars(
-            select(User).options(joinedload(User.roles).joinedload(RoleAssignment.cooperative),
-                                 joinedload(User.roles).joinedload(RoleAssignment.municipality))
-            .where(User.session_token == token, User.is_active.is_(True))
-        ).unique().first()
+        return user_by_session_token(token)
 
     from coop.core import audit, errors, formatting, mail, nav, permissions, security
 
@@ -113,15 +104,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.context_processor
     def template_globals():
-        from flask_babel import get_locale
-
+        from coop.core.i18n import locale
         from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, ROLE_LABELS
 
         return {
             "can": permissions.can,
             "nav_items": nav.items,
             "endpoint_exists": lambda endpoint: endpoint in app.view_functions,
-            "current_locale": str(get_locale() or "en"),
+            "current_locale": locale().language,
             "coop": g.get("coop"),
             "municipality": g.get("municipality"),
             "ROLE_LABELS": ROLE_LABELS,

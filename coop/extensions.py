@@ -1,6 +1,5 @@
 """Extensions are created here and bound to the app in ``create_app``."""
 from flask import request
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,12 +7,13 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from coop.core.db import Base
+from coop.core.i18n import CoopBabel
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = CoopBabel()
 
 
 def client_address() -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import CheckConstraint, ForeignKey, String, bindparam, select
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coop.core.db import utcnow
@@ -92,6 +93,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+@cache
+def _user_by_token_statement():
+    # Built once: the user and their role assignments in one query. Role checks compare
+    # ids, so the organisations themselves are not loaded here (a page that shows their
+    # names loads them; the current tenant is already in the session's identity map).
+    return (
+        select(User).options(joinedload(User.roles))
+        .where(User.session_token == bindparam("token"), User.is_active.is_(True))
+    )
+
+
+def user_by_session_token(token: str) -> User | None:
+    """The active user whose session carries ``token`` (Flask-Login's user loader)."""
+    return db.session.scalars(_user_by_token_statement(), {"token": token}).unique().first()
 
 
 class PasswordResetToken(db.Model):

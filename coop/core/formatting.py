@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from babel.numbers import format_currency
+from coop.core.i18n import format_currency, format_date, format_datetime, format_decimal
 
 
 def money(cents: int | None, currency: str = "EUR") -> str:
     """Integer cents → ``€ 1.234,56`` (nl) or ``€1,234.56`` (en)."""
     if cents is None:
         return ""
-    return format_currency(cents / 100, currency, locale=str(get_locale() or "en"))
+    return format_currency(cents / 100, currency)
 
 
 def number(value) -> str:

@@ -10,9 +10,11 @@ not the one needed gets 403; an anonymous visitor is sent to the login page.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from coop.orgs.models import Cooperative, Municipality, Role
 
@@ -97,30 +99,42 @@ def check_access() -> None:
     abort(403)
 
 
+@cache
+def _tenant_by_slug(model):
+    # Built once per model; executed with the slug as a parameter.
+    return select(model).where(model.slug == bindparam("slug"))
+
+
 def load_tenant(endpoint, values) -> None:
     """URL value preprocessor: ``<coop>`` and ``<municipality>`` become ``g.coop``/``g.municipality``."""
     if not values:
         return
     from coop.extensions import db
 
-    if "coop" in values:
-        slug = values.pop("coop")
-        g.coop = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug)) or abort(404)
-    if "municipality" in values:
-        slug = values.pop("municipality")
-        g.municipality = (
-            db.session.scalar(select(Municipality).where(Municipality.slug == slug)) or abort(404)
-        )
+    for key, model in (("coop", Cooperative), ("municipality", Municipality)):
+        if key in values:
+            tenant = db.session.scalar(_tenant_by_slug(model), {"slug": values.pop(key)})
+            setattr(g, key, tenant or abort(404))
+
+
+def _endpoints_expecting(key: str) -> frozenset[str]:
+    """Endpoints whose URL has a ``<coop>`` (or ``<municipality>``) part, worked out once per
+    app and URL map size (routes are all added before the app serves)."""
+    known = current_app.extensions.setdefault("coop.tenant_endpoints", {})
+    rules = current_app.url_map._rules
+    entry = known.get(key)
+    if entry is None or entry[0] != len(rules):
+        entry = known[key] = (len(rules), frozenset(r.endpoint for r in rules if key in r.arguments))
+    return entry[1]
 
 
 def fill_tenant(endpoint, values) -> None:
     """URL defaults: within a tenant's page, ``url_for`` fills in the current tenant."""
-    if "coop" not in values and g.get("coop") is not None:
-        if current_app.url_map.is_endpoint_expecting(endpoint, "coop"):
-            values["coop"] = g.coop.slug
-    if "municipality" not in values and g.get("municipality") is not None:
-        if current_app.url_map.is_endpoint_expecting(endpoint, "municipality"):
-            values["municipality"] = g.municipality.slug
+    for key in ("coop", "municipality"):
+        if key not in values:
+            tenant = g.get(key)
+            if tenant is not None and endpoint in _endpoints_expecting(key):
+                values[key] = tenant.slug
 
 
 def can(name: str) -> bool:

@@ -1,8 +1,11 @@
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, BoardPosition, Domain
@@ -99,3 +102,20 @@ class StatutesForm(FlaskForm):
     member_retention_years = _int(_l("Years that data of former members is kept"), 0, 20)
     financial_retention_years = _int(_l("Years that financial records are kept"), 7, 30,
                                      _l("Tax law requires at least 7 years."))
+
+
+def statutes_settings(profile) -> list[tuple[object, object, bool]]:
+    """(label, value, is_yes_no) for every setting of the statutes form, in form order:
+    the read-only statutes page shows them without building the form."""
+    rows = []
+    for name, label, is_bool in _statutes_fields():
+        rows.append((label, getattr(profile, name), is_bool))
+    return rows
+
+
+@cache
+def _statutes_fields() -> tuple[tuple[str, object, bool], ...]:
+    unbound = sorted(((name, f) for name, f in vars(StatutesForm).items()
+                      if isinstance(f, UnboundField)), key=lambda nf: nf[1].creation_counter)
+    return tuple((name, f.kwargs.get("label", f.args[0] if f.args else name),
+                  issubclass(f.field_class, BooleanField)) for name, f in unbound)

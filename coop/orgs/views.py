@@ -6,7 +6,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from coop.auth import services as auth_services
-from coop.auth.models import Invitation
+from coop.auth.models import Invitation, User
 from coop.core import nav
 from coop.core.audit import tenant_key
 from coop.core.audit_views import render_log
@@ -16,7 +16,7 @@ from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.orgs import bp, services
-from coop.orgs.forms import CoopInviteForm, LiaisonInviteForm, StatutesForm
+from coop.orgs.forms import CoopInviteForm, LiaisonInviteForm, StatutesForm, statutes_settings
 from coop.orgs.models import BoardPosition, Cooperative, Role, RoleAssignment
 
 
@@ -67,8 +67,10 @@ nav.add("municipality", "orgs.municipality_audit", _l("Audit log"), "liaison", o
 @bp.route("/c/<coop>/")
 @require("member")
 def coop_home():
-    board = db.session.scalars(
-        select(RoleAssignment).options(joinedload(RoleAssignment.user))
+    # Names and positions only: rows, not objects.
+    board = db.session.execute(
+        select(User.name, RoleAssignment.board_position)
+        .join(User, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.cooperative_id == g.coop.id, RoleAssignment.role == Role.BOARD)
         .order_by(RoleAssignment.board_position, RoleAssignment.id)
     ).all()
@@ -79,7 +81,7 @@ def coop_home():
 @bp.route("/c/<coop>/statutes")
 @require("member")
 def coop_statutes():
-    return render_template("orgs/statutes.html", profile=g.coop.statutes, form=StatutesForm(obj=g.coop.statutes))
+    return render_template("orgs/statutes.html", settings=statutes_settings(g.coop.statutes))
 
 
 @bp.route("/c/<coop>/statutes/edit", methods=["GET", "POST"])
