@@ -37,6 +37,7 @@ ENV_SETTINGS: dict[str, tuple[str, object]] = {
     "COOP_SMTP_SSL": ("SMTP_SSL", _bool),
     "COOP_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "COOP_PROXY_COUNT": ("PROXY_COUNT", int),
+    "COOP_TIMEZONE": ("BABEL_DEFAULT_TIMEZONE", str),
 }
 
 
@@ -68,6 +69,8 @@ def defaults(instance_path: str) -> dict:
         "PROXY_COUNT": 0,
         "API_RATE_LIMIT": "600 per minute",
         "BABEL_DEFAULT_LOCALE": "en",
+        # Times are stored in UTC and shown in the cooperatives' own time zone.
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ("nl", "en"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session

@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import force_locale
 
-from coop.core.formatting import fmt_date, money, number
+from coop.core.formatting import fmt_date, fmt_datetime, money, number
 
 
 def test_money_per_locale(app):
@@ -14,3 +14,24 @@ def test_money_per_locale(app):
         with force_locale("en"):
             assert money(123456) == "€1,234.56"
             assert fmt_date(date(2026, 4, 27), "long") == "April 27, 2026"
+
+
+def test_times_are_shown_in_dutch_time_summer_and_winter(app):
+    # Stored in UTC; a member reads the time on the clock in the Netherlands.
+    with app.test_request_context(), force_locale("nl"):
+        assert fmt_datetime(datetime(2026, 1, 15, 19, 30, tzinfo=timezone.utc), "short") == "15-01-2026, 20:30"
+        assert fmt_datetime(datetime(2026, 7, 15, 19, 30), "short") == "15-07-2026, 21:30"  # naive = UTC
+        # Late in the evening in the Netherlands is already the next day in UTC terms.
+        assert fmt_date(datetime(2026, 7, 15, 22, 30, tzinfo=timezone.utc), "short") == "16-07-2026"
+
+
+def test_a_language_switch_within_a_request_takes_effect(app):
+    from flask_babel import gettext, refresh
+
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert gettext("Sign in") != "Sign in"
+        with force_locale("en"):
+            assert gettext("Sign in") == "Sign in"
+        assert gettext("Sign in") != "Sign in"
+        refresh()
+        assert gettext("Sign in") != "Sign in"
