@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
@@ -64,13 +65,7 @@ def clean_member_data(data: dict, *, coop: Cooperative) -> dict:
                 raise DomainError(_l("This is not a valid e-mail address."), field="email") from None
         out["email"] = plain
     if out.get("iban"):
-        from schwifty import IBAN
-        from schwifty.exceptions import SchwiftyException
-
-        try:
-            out["iban"] = IBAN(out["iban"]).compact
-        except (SchwiftyException, ValueError):
-            raise DomainError(_l("This is not a valid IBAN."), field="iban") from None
+        out["iban"] = rules.dutch_iban(out["iban"]) or _foreign_iban(out["iban"])
     if out.get("born_on") and out["born_on"] > today():
         raise DomainError(_l("The date of birth cannot be in the future."), field="born_on")
     if "channel" in out and out["channel"] is not None and not isinstance(out["channel"], Channel):
@@ -90,11 +85,27 @@ def clean_member_data(data: dict, *, coop: Cooperative) -> dict:
             raise DomainError(_l("Choose one of the categories."), field="category_id")
         out["category_id"] = cat.id
     # What the form does not limit (imports, the API) still fits the columns.
+    lengths = _column_lengths()
     for key, value in out.items():
-        length = getattr(Member.__table__.c[key].type, "length", None) if key in Member.__table__.c else None
+        length = lengths.get(key)
         if length and isinstance(value, str) and len(value) > length:
             raise DomainError(_l("At most %(n)d characters.", n=length), field=key)
     return out
+
+
+def _foreign_iban(value: str) -> str:
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(value).compact
+    except (SchwiftyException, ValueError):
+        raise DomainError(_l("This is not a valid IBAN."), field="iban") from None
+
+
+@cache
+def _column_lengths() -> dict[str, int]:
+    return {c.name: c.type.length for c in Member.__table__.c if getattr(c.type, "length", None)}
 
 
 _PLAIN_EMAIL = re.compile(

@@ -101,3 +101,43 @@ def test_fast_path_never_accepts_what_the_library_refuses(address):
             assert validate_email(lowered, check_deliverability=False).normalized.lower() == lowered
         except EmailNotValidError as error:  # pragma: no cover - this is the failure we look for
             raise AssertionError(f"{lowered} passed the fast path but not the library: {error}")
+
+
+# --- Dutch IBANs (the import's fast path) must agree with the IBAN library ------------------
+
+def _library_verdict(value: str) -> str | None:
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        iban = IBAN(value)
+    except (SchwiftyException, ValueError):
+        return None
+    return iban.compact if iban.country_code == "NL" else "foreign"
+
+
+@pytest.mark.parametrize("value", ["NL91ABNA0417164300", "nl91 abna 0417 1643 00", "NL02ABNA0123456789"])
+def test_valid_dutch_iban(value):
+    assert rules.dutch_iban(value) == _library_verdict(value) == value.replace(" ", "").upper()
+
+
+@pytest.mark.parametrize("value", ["NL92ABNA0417164300", "NL91ABNA041716430", "NL91ABN00417164300",
+                                   "BE68539007547034", "NL91-ABNA-0417-1643-00", ""])
+def test_not_a_dutch_iban(value):
+    assert rules.dutch_iban(value) is None
+
+
+@given(bank=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
+       account=st.integers(0, 10**10 - 1), check=st.integers(0, 99))
+def test_dutch_iban_agrees_with_the_library(bank, account, check):
+    value = f"NL{check:02d}{bank}{account:010d}"
+    assert rules.dutch_iban(value) == _library_verdict(value)
+
+
+@given(bank=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
+       account=st.integers(0, 10**10 - 1))
+def test_every_iban_the_library_makes_passes_the_fast_path(bank, account):
+    from schwifty import IBAN
+
+    iban = IBAN.from_bban("NL", f"{bank}{account:010d}")
+    assert rules.dutch_iban(iban.formatted) == iban.compact
