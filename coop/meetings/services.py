@@ -5,7 +5,8 @@ import secrets
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,8 +33,20 @@ CONVENE_BATCH = 1000
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails and letters (the configured public address)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute link for e-mails and letters (the configured public address); works outside
+    a request too (CLI, benchmarks)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
+
+
+def in_dutch(message) -> str:
+    """Text that becomes the cooperative's data (agenda titles, minutes) is written in Dutch,
+    whoever's browser asked for it."""
+    with force_locale("nl"):
+        return str(message)
 
 
 def local_day(moment: datetime) -> date:
@@ -89,16 +102,16 @@ def create_meeting(coop: Cooperative, data: dict, *, actor) -> GeneralMeeting:
     meeting = GeneralMeeting(cooperative_id=coop.id, cooperative=coop, **_clean_meeting(coop, data))
     db.session.add(meeting)
     db.session.flush()
-    items = [AgendaItem(title=str(_l("Opening and announcements")), kind=ItemKind.INFORMATION)]
+    items = [AgendaItem(title=in_dutch(_l("Opening and announcements")), kind=ItemKind.INFORMATION)]
     pending = db.session.scalar(
         select(GeneralMeeting).where(GeneralMeeting.cooperative_id == coop.id,
                                      GeneralMeeting.status == MeetingStatus.CLOSED,
                                      GeneralMeeting.id != meeting.id)
         .order_by(GeneralMeeting.starts_at.desc()).limit(1))
     if pending is not None:
-        items.append(AgendaItem(title=str(_l("Minutes of %(title)s", title=pending.title)),
+        items.append(AgendaItem(title=in_dutch(_l("Minutes of %(title)s", title=pending.title)),
                                 kind=ItemKind.DECISION, adopts_minutes_of_id=pending.id))
-    items.append(AgendaItem(title=str(_l("Any other business and closing")), kind=ItemKind.INFORMATION))
+    items.append(AgendaItem(title=in_dutch(_l("Any other business and closing")), kind=ItemKind.INFORMATION))
     for position, item in enumerate(items, start=1):
         item.position, item.cooperative_id = position, coop.id
         meeting.items.append(item)
@@ -175,7 +188,7 @@ def add_item(meeting: GeneralMeeting, data: dict, *, actor, announcement: str | 
     db.session.flush()
     audit.record("meetings.add_item", actor=actor, cooperative=meeting.cooperative, obj=item,
                  meeting=meeting.id, title=item.title, kind=item.kind.value)
-    _announce(meeting, str(_l("Item added: %(title)s", title=item.title)), announcement, actor=actor)
+    _announce(meeting, in_dutch(_l("Item added: %(title)s", title=item.title)), announcement, actor=actor)
     return item
 
 
@@ -188,7 +201,7 @@ def update_item(item: AgendaItem, data: dict, *, actor, announcement: str | None
     db.session.flush()
     audit.record("meetings.update_item", actor=actor, cooperative=item.meeting.cooperative, obj=item,
                  title=item.title)
-    _announce(item.meeting, str(_l("Item changed: %(title)s", title=item.title)), announcement, actor=actor)
+    _announce(item.meeting, in_dutch(_l("Item changed: %(title)s", title=item.title)), announcement, actor=actor)
 
 
 def remove_item(item: AgendaItem, *, actor, announcement: str | None = None) -> None:
@@ -202,7 +215,7 @@ def remove_item(item: AgendaItem, *, actor, announcement: str | None = None) -> 
     db.session.flush()
     audit.record("meetings.remove_item", actor=actor, cooperative=meeting.cooperative, obj=meeting,
                  title=item.title)
-    _announce(meeting, str(_l("Item removed: %(title)s", title=item.title)), announcement, actor=actor)
+    _announce(meeting, in_dutch(_l("Item removed: %(title)s", title=item.title)), announcement, actor=actor)
 
 
 def move_item(item: AgendaItem, step: int, *, actor, announcement: str | None = None) -> None:
@@ -217,7 +230,7 @@ def move_item(item: AgendaItem, step: int, *, actor, announcement: str | None = 
     meeting.items.sort(key=lambda i: i.position)
     db.session.flush()
     audit.record("meetings.move_item", actor=actor, cooperative=meeting.cooperative, obj=item, step=step)
-    _announce(meeting, str(_l("Item moved: %(title)s", title=item.title)), announcement, actor=actor)
+    _announce(meeting, in_dutch(_l("Item moved: %(title)s", title=item.title)), announcement, actor=actor)
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -232,7 +245,7 @@ def add_document(meeting: GeneralMeeting, item: AgendaItem | None, stream, filen
         _check_change(meeting, announcement)
     stored, file_type, size, digest = documents.store(stream, allowed=allowed)
     doc = MeetingDocument(cooperative_id=meeting.cooperative_id, meeting_id=meeting.id,
-                          item_id=item.id if item else None, kind=kind,
+                          item=item, kind=kind,
                           original_name=(filename or "document")[:255], stored_name=stored,
                           file_type=file_type, size_bytes=size, sha256=digest,
                           uploaded_by_id=getattr(actor, "id", None))
@@ -241,7 +254,7 @@ def add_document(meeting: GeneralMeeting, item: AgendaItem | None, stream, filen
     audit.record("meetings.add_document", actor=actor, cooperative=meeting.cooperative, obj=doc,
                  meeting=meeting.id, name=doc.original_name, sha256=digest, kind=kind.value)
     if kind == DocumentKind.DOCUMENT:
-        _announce(meeting, str(_l("Document added: %(name)s", name=doc.original_name)), announcement, actor=actor)
+        _announce(meeting, in_dutch(_l("Document added: %(name)s", name=doc.original_name)), announcement, actor=actor)
     return doc
 
 
@@ -303,7 +316,7 @@ def ics_text(meeting: GeneralMeeting) -> str:
 
 
 def convocation_channel(member: Member) -> Channel:
-    if member.channel == Channel.EMAIL and member.email and member.email_consent_at:
+    if member.email and member.email_consent_at:
         return Channel.EMAIL
     return Channel.LETTER
 
@@ -314,8 +327,8 @@ def convene(meeting: GeneralMeeting, *, actor, now: datetime | None = None, prog
     100,000 members fit in bounded memory; ``progress(done, total)`` is called per batch."""
     now = now or utcnow()
     check_convocation(meeting, now=now)
-    _move(meeting, MeetingStatus.CONVENED)
     meeting.convened_at, meeting.convened_by_id = now, getattr(actor, "id", None)
+    _move(meeting, MeetingStatus.CONVENED)
     db.session.flush()
     coop = meeting.cooperative
     total = db.session.scalar(select(func.count()).select_from(Member).where(
@@ -326,6 +339,8 @@ def convene(meeting: GeneralMeeting, *, actor, now: datetime | None = None, prog
     counts = {"email": 0, "letter": 0}
     last_id = 0
     session_info = db.session.info
+    # Members the caller already holds stay in the session; the rest is let go per batch.
+    held = {id(o) for o in db.session.identity_map.values()}
     while True:
         batch = db.session.scalars(
             select(Member).where(Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER,
@@ -347,7 +362,8 @@ def convene(meeting: GeneralMeeting, *, actor, now: datetime | None = None, prog
         last_id = batch[-1].id
         db.session.flush()
         for obj in (*created, *batch):
-            db.session.expunge(obj)
+            if id(obj) not in held:
+                db.session.expunge(obj)
         if progress:
             progress(counts["email"] + counts["letter"], total)
     # Do not try to deliver 100,000 messages within the request: the sender picks them up.
@@ -705,7 +721,7 @@ def draft_minutes(meeting: GeneralMeeting, counts: dict | None = None) -> None:
     """Fill the minutes from the agenda and the attendance where the secretary wrote nothing yet."""
     counts = counts or live_counts(meeting)
     if not meeting.minutes_intro:
-        meeting.minutes_intro = str(_l(
+        meeting.minutes_intro = in_dutch(_l(
             "Present in the room: %(room)d; online: %(online)d; represented by proxy: %(proxy)d "
             "(together %(total)d members).", room=counts["in_person"], online=counts["online"],
             proxy=counts["by_proxy"], total=counts["total"]))
@@ -713,9 +729,9 @@ def draft_minutes(meeting: GeneralMeeting, counts: dict | None = None) -> None:
         if item.minutes_text:
             continue
         if item.adopts_minutes_of is not None and item.adopts_minutes_of.minutes_adopted_at:
-            item.minutes_text = str(_l("The minutes were adopted."))
+            item.minutes_text = in_dutch(_l("The minutes were adopted."))
         elif item.kind in (ItemKind.DECISION, ItemKind.ELECTION):
-            item.minutes_text = str(_l("Motions and results: see the voting record."))
+            item.minutes_text = in_dutch(_l("Motions and results: see the voting record."))
         else:
             item.minutes_text = ""
 

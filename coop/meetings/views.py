@@ -43,13 +43,14 @@ def labels():
 
 @bp.app_template_filter("local_time")
 def local_time(value: datetime | None, fmt: str = "medium") -> str:
-    """A UTC moment shown in Dutch time (meetings are held in the Netherlands)."""
-    from flask_babel import format_datetime
+    """A UTC moment shown in Dutch time (meetings are held in the Netherlands): the date in the
+    reader's language and the time on the 24-hour clock, e.g. "maandag 14 december 2026, 19:30"."""
+    from flask_babel import format_date
 
     if value is None:
         return ""
     local = value.astimezone(services.LOCAL_TZ)
-    return format_datetime(local.replace(tzinfo=None), fmt)
+    return f"{format_date(local.date(), fmt)}, {local:%H:%M}"
 
 
 def _meeting(meeting_id: int) -> GeneralMeeting:
