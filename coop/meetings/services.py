@@ -106,7 +106,9 @@ def create_meeting(coop: Cooperative, data: dict, *, actor) -> GeneralMeeting:
     pending = db.session.scalar(
         select(GeneralMeeting).where(GeneralMeeting.cooperative_id == coop.id,
                                      GeneralMeeting.status == MeetingStatus.CLOSED,
-                                     GeneralMeeting.id != meeting.id)
+                                     GeneralMeeting.id != meeting.id,
+                                     ~select(AgendaItem.id).where(AgendaItem.adopts_minutes_of_id == GeneralMeeting.id)
+                                     .exists())
         .order_by(GeneralMeeting.starts_at.desc()).limit(1))
     if pending is not None:
         items.append(AgendaItem(title=in_dutch(_l("Minutes of %(title)s", title=pending.title)),
@@ -599,7 +601,7 @@ def give_proxy(meeting: GeneralMeeting, grantor: Member, holder: Member, *, acto
     if meeting.status not in (MeetingStatus.CONVENED, MeetingStatus.IN_SESSION):
         raise DomainError(_l("Proxies can be given once the meeting has been convened."))
     if holder is None or holder.cooperative_id != meeting.cooperative_id:
-        raise DomainError(PROXY_MESSAGES[rules.HOLDER_NOT_VOTING], field="holder")
+        raise DomainError(PROXY_MESSAGES[rules.HOLDER_NOT_VOTING], field="holder_number")
     _lock_meeting(meeting)
     s = meeting.cooperative.statutes
     standing = [(p.grantor_id, p.holder_id) for p in standing_proxies(meeting)]
@@ -608,7 +610,8 @@ def give_proxy(meeting: GeneralMeeting, grantor: Member, holder: Member, *, acto
         voting=voting_ids_among(meeting, [grantor.id, holder.id]), standing=standing,
         voting_open=meeting.is_voting_open)
     if refusal:
-        raise DomainError(PROXY_MESSAGES[refusal], field="holder")
+        about_holder = refusal in (rules.SELF, rules.HOLDER_NOT_VOTING, rules.CAP, rules.CHAIN_HOLDER_GAVE)
+        raise DomainError(PROXY_MESSAGES[refusal], field="holder_number" if about_holder else None)
     proxy = Proxy(cooperative_id=meeting.cooperative_id, meeting_id=meeting.id, grantor_id=grantor.id,
                   holder_id=holder.id, source=source, scan_id=scan.id if scan else None,
                   granted_by_id=getattr(actor, "id", None))
@@ -617,7 +620,7 @@ def give_proxy(meeting: GeneralMeeting, grantor: Member, holder: Member, *, acto
             db.session.add(proxy)
             db.session.flush()
     except IntegrityError:
-        raise DomainError(PROXY_MESSAGES[rules.ALREADY_GIVEN], field="holder") from None
+        raise DomainError(PROXY_MESSAGES[rules.ALREADY_GIVEN]) from None
     audit.record("meetings.give_proxy", actor=actor, cooperative=meeting.cooperative, obj=proxy,
                  meeting=meeting.id, grantor=grantor.id, holder=holder.id, source=source.value)
     return proxy
