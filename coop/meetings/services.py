@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit, mail
+from coop.core.mail import MailStatus, OutboxMessage
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
@@ -317,60 +318,74 @@ def ics_text(meeting: GeneralMeeting) -> str:
     return cal.to_ical().decode()
 
 
-def convocation_channel(member: Member) -> Channel:
+def convocation_channel(member) -> Channel:
+    """E-mail for a member with an address and recorded consent; a letter otherwise."""
     if member.email and member.email_consent_at:
         return Channel.EMAIL
     return Channel.LETTER
 
 
+class _Addressee:
+    """Stands for each member while the convocation is rendered once (see :func:`convene`)."""
+
+    first_name = "\x00first_name\x00"
+
+
+TOKEN_MARK = "\x00token\x00"
+
+
 def convene(meeting: GeneralMeeting, *, actor, now: datetime | None = None, progress=None) -> dict:
     """Convene the members: e-mail (agenda, documents, .ics) to those who consented, a letter
-    for everyone else; who, how and when is recorded per member. Works in batches so that
-    100,000 members fit in bounded memory; ``progress(done, total)`` is called per batch."""
+    for everyone else; who, how and when is recorded per member.
+
+    Built for 100,000 members: the e-mail is rendered once and personalised per member (first
+    name, check-in code), members are read in batches of plain rows and the convocations and
+    messages are written with bulk inserts, so memory stays bounded; ``progress(done, total)``
+    is called per batch. Only the first few hundred messages are delivered right after the
+    request; the sender (``flask coop send-mail``) delivers the rest."""
     now = now or utcnow()
     check_convocation(meeting, now=now)
     meeting.convened_at, meeting.convened_by_id = now, getattr(actor, "id", None)
     _move(meeting, MeetingStatus.CONVENED)
     db.session.flush()
     coop = meeting.cooperative
-    total = db.session.scalar(select(func.count()).select_from(Member).where(
-        Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER))
-    ics = ics_text(meeting)
+    current = (Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER)
+    total = db.session.scalar(select(func.count()).select_from(Member).where(*current))
     link = external_url("meetings.my_meeting", coop=coop.slug, meeting_id=meeting.id)
-    attachment = ("uitnodiging.ics", "text/calendar", ics)
+    subject, body = mail.render("meeting_convocation", locale="nl", cooperative=coop, meeting=meeting,
+                                member=_Addressee, token=TOKEN_MARK, link=link)
+    ics = ics_text(meeting)
     counts = {"email": 0, "letter": 0}
+    deliver_now = db.session.info.setdefault("queued_mail", [])
     last_id = 0
-    session_info = db.session.info
-    # Members the caller already holds stay in the session; the rest is let go per batch.
-    held = {id(o) for o in db.session.identity_map.values()}
     while True:
-        batch = db.session.scalars(
-            select(Member).where(Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER,
-                                 Member.id > last_id).order_by(Member.id).limit(CONVENE_BATCH)).all()
+        batch = db.session.execute(
+            select(Member.id, Member.first_name, Member.email, Member.email_consent_at)
+            .where(*current, Member.id > last_id).order_by(Member.id).limit(CONVENE_BATCH)).all()
         if not batch:
             break
-        created = []
+        convocations, messages = [], []
         for member in batch:
             channel = convocation_channel(member)
-            conv = Convocation(cooperative_id=coop.id, meeting_id=meeting.id, member_id=member.id,
-                               channel=channel.value, token=secrets.token_urlsafe(12), sent_at=now)
-            db.session.add(conv)
-            created.append(conv)
+            token = secrets.token_urlsafe(12)
+            convocations.append({"cooperative_id": coop.id, "meeting_id": meeting.id, "member_id": member.id,
+                                 "channel": channel.value, "token": token, "sent_at": now})
             if channel == Channel.EMAIL:
-                created.append(mail.queue(member.email, "meeting_convocation", locale="nl", cooperative=coop,
-                                          meeting=meeting, member=member, token=conv.token,
-                                          link=link, attachment=attachment))
+                messages.append({
+                    "to_address": member.email, "subject": subject,
+                    "body_text": body.replace(_Addressee.first_name, member.first_name).replace(TOKEN_MARK, token),
+                    "attachment_name": "uitnodiging.ics", "attachment_type": "text/calendar",
+                    "attachment_text": ics, "status": MailStatus.QUEUED, "attempts": 0,
+                    "cooperative_id": coop.id, "created_at": now})
             counts[channel.value] += 1
+        db.session.execute(insert(Convocation), convocations)
+        if messages:
+            ids = db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+                                     messages).all()
+            deliver_now.extend(ids[:max(0, 500 - len(deliver_now))])
         last_id = batch[-1].id
-        db.session.flush()
-        for obj in (*created, *batch):
-            if id(obj) not in held:
-                db.session.expunge(obj)
         if progress:
             progress(counts["email"] + counts["letter"], total)
-    # Do not try to deliver 100,000 messages within the request: the sender picks them up.
-    if len(session_info.get("queued_mail", [])) > 500:
-        session_info["queued_mail"] = session_info["queued_mail"][:500]
     _audit("convene", meeting, actor, emailed=counts["email"], letters=counts["letter"],
            notice_days=notice_days(meeting), agenda_version=meeting.agenda_version)
     return counts

@@ -77,6 +77,8 @@ def test_convening_mails_the_consenting_members_with_an_invitation_and_letters_t
     assert msg.attachment_type == "text/calendar" and "BEGIN:VEVENT" in msg.attachment_text
     assert "DTSTART" in msg.attachment_text and "Dorpshuis" in msg.attachment_text
     assert f"/me/c/coop-a/meetings/{meeting.id}" in msg.body_text
+    mine = next(r for r in rows if r.member_id == world.record_a.id)
+    assert "Anna," in msg.body_text and mine.token in msg.body_text and "\x00" not in msg.body_text
     import icalendar
 
     event = icalendar.Calendar.from_ical(msg.attachment_text).walk("VEVENT")[0]
