@@ -538,17 +538,6 @@ def check_in(meeting: GeneralMeeting, member: Member, *, actor) -> bool:
     return True
 
 
-def undo_check_in(meeting: GeneralMeeting, member: Member, *, actor) -> None:
-    row = db.session.scalar(select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                                     Attendance.member_id == member.id))
-    if row is None or row.checked_in_at is None:
-        return
-    row.checked_in_at = row.checked_in_by_id = None
-    db.session.flush()
-    audit.record("meetings.undo_check_in", actor=actor, cooperative=meeting.cooperative, obj=meeting,
-                 member=member.id)
-
-
 def mark_online(meeting: GeneralMeeting, member: Member, *, now: datetime | None = None) -> None:
     """The member's live page asked for news: present online while the session runs (no audit
     entry per refresh; the attendance row keeps the last moment)."""

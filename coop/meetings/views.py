@@ -380,7 +380,11 @@ def proxies(meeting_id: int):
             raise DomainError(_l("There is no member with this number."), field="holder_number")
         scan = services.add_document(meeting, None, form.file.data.stream, form.file.data.filename or "",
                                      actor=current_user, kind=DocumentKind.PROXY_SCAN)
-        services.give_proxy(meeting, grantor, holder, actor=current_user, source=ProxySource.PAPER, scan=scan)
+        try:
+            services.give_proxy(meeting, grantor, holder, actor=current_user, source=ProxySource.PAPER, scan=scan)
+        except DomainError:
+            documents.path_of(scan.stored_name).unlink(missing_ok=True)  # the row is rolled back
+            raise
 
     if form.validate_on_submit() and attempt(form, register):
         flash(_("The paper proxy has been registered."), "success")

@@ -16,7 +16,7 @@ from coop.meetings import services
 from coop.meetings.models import (AgendaChange, Attendance, Convocation, ItemKind, MeetingStatus, Proxy,
                                   ProxySource)
 from coop.members import services as member_services
-from coop.members.models import Channel, MemberStatus
+from coop.members.models import MemberStatus
 from tests.meetings.helpers import PDF, add_pdf, make_meeting, meeting_data
 
 
@@ -518,3 +518,22 @@ def test_board_pages_walk_through_a_meeting(db, client, world, login_as, mails):
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     r = client.get(f"/c/coop-a/meetings/{meeting_id}/convocations")
     assert "Anna Jansen" in r.get_data(as_text=True)
+
+
+def test_the_board_registers_a_signed_paper_proxy_with_its_scan(db, client, world, convened, login_as, app):
+    from coop.meetings import documents
+
+    login_as(client, world.board_a)
+    url = f"/c/coop-a/meetings/{convened.id}/proxies"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = client.post(url, data={"grantor_number": world.carla.number, "holder_number": world.carla.number,
+                               "file": (io.BytesIO(png), "volmacht.png")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "own proxy" in r.get_data(as_text=True)
+    assert list(documents.folder().glob("*")) == []  # the refused scan is not kept
+    r = client.post(url, data={"grantor_number": world.carla.number, "holder_number": world.dirk.number,
+                               "file": (io.BytesIO(png), "volmacht.png")}, content_type="multipart/form-data")
+    assert r.status_code == 302
+    proxy = db.session.scalar(select(Proxy))
+    assert proxy.source == ProxySource.PAPER and proxy.scan_id is not None
+    scan = client.get(f"/c/coop-a/meetings/{convened.id}/documents/{proxy.scan_id}")
+    assert scan.status_code == 200 and scan.data == png
