@@ -79,6 +79,7 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--letters", type=int, default=500)
+    parser.add_argument("--parallel-parts", type=int, default=2, help="parts rendered by two processes (0: skip)")
     parser.add_argument("--pg", metavar="URL", help="PostgreSQL URL (default: a temporary SQLite file)")
     args = parser.parse_args()
 
@@ -181,6 +182,17 @@ def main() -> int:
               f"{pages / seconds:.1f} pages/s ({pages / cpu:.1f} pages per CPU second, one core); "
               f"{parts} parts of {letters.PART_SIZE} for all {counts['letter']:,} letters; "
               f"peak RSS {peak_mb():.0f} MB (was {rss0:.0f} MB)")
+        # 4. the letter batch through `flask meetings letters --jobs 2` (two processes)
+        if args.parallel_parts:
+            db.session.commit()
+            out = tmp / "letters"
+            t = time.perf_counter()
+            result = app.test_cli_runner().invoke(args=["meetings", "letters", str(meeting.id), "--out", str(out),
+                                                        "--jobs", "2", "--parts", str(args.parallel_parts)])
+            seconds = time.perf_counter() - t
+            pages = min(args.parallel_parts * letters.PART_SIZE, counts["letter"])
+            print(result.output.rstrip())
+            print(f"letters, 2 processes: {pages} letters in {seconds:.1f} s = {pages / seconds:.1f} pages/s")
     return 0
 
 

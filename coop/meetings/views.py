@@ -19,7 +19,7 @@ from coop.core.forms import attempt, form_status
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db
-from coop.meetings import bp, documents, letters, services
+from coop.meetings import bp, cli, documents, letters, services  # noqa: F401 — cli: `flask meetings …`
 from coop.meetings.forms import (AnnouncementForm, AnswerForm, CheckInSearchForm, ConfirmForm,
                                  CurrentItemForm, DocumentForm, ItemForm, MeetingForm, MemberPickForm,
                                  PaperProxyForm)

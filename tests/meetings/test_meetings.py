@@ -537,3 +537,20 @@ def test_the_board_registers_a_signed_paper_proxy_with_its_scan(db, client, worl
     assert proxy.source == ProxySource.PAPER and proxy.scan_id is not None
     scan = client.get(f"/c/coop-a/meetings/{convened.id}/documents/{proxy.scan_id}")
     assert scan.status_code == 200 and scan.data == png
+
+
+def test_the_letters_command_writes_every_part_with_progress(db, app, world, make_member, tmp_path, monkeypatch):
+    from coop.meetings import letters
+
+    monkeypatch.setattr(letters, "PART_SIZE", 2)
+    for n in range(3):
+        make_member(world.coop_a, first_name=f"Post{n}", last_name="Bode", email=None)
+    meeting = make_meeting(world.coop_a, convene=True)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["meetings", "letters", str(meeting.id), "--out", str(tmp_path),
+                                                "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "3 letters in 2 parts" in result.output and "3/3 letters" in result.output
+    files = sorted(tmp_path.glob("oproeping-*.pdf"))
+    assert len(files) == 2
+    assert pdf_text(files[0].read_bytes()).count("Bode") >= 2
