@@ -554,8 +554,9 @@ def find_for_check_in(meeting: GeneralMeeting, query: str, limit: int = 10) -> l
         return []
     coop_id = meeting.cooperative_id
     base = select(Member).where(Member.cooperative_id == coop_id)
-    if q.isdigit():
-        return list(db.session.scalars(base.where(Member.number == int(q))))
+    by_number = list(db.session.scalars(base.where(Member.number == int(q)))) if q.isdigit() else []
+    if q.isdigit() and len(q) != 4:
+        return by_number
     token = db.session.scalar(select(Convocation.member_id).where(Convocation.meeting_id == meeting.id,
                                                                   Convocation.token == q))
     if token is not None:
@@ -563,8 +564,10 @@ def find_for_check_in(meeting: GeneralMeeting, query: str, limit: int = 10) -> l
     compact = q.upper().replace(" ", "")
     if len(compact) >= 4 and compact[:4].isdigit():
         postcode = f"{compact[:4]} {compact[4:6]}".strip()
-        return list(db.session.scalars(base.where(Member.postcode.startswith(postcode))
-                                       .order_by(Member.postcode, Member.sort_name, Member.id).limit(limit)))
+        # four digits: a membership number or the digits of a postcode
+        return by_number + list(db.session.scalars(
+            base.where(Member.postcode.startswith(postcode), Member.id.not_in([m.id for m in by_number]))
+            .order_by(Member.postcode, Member.sort_name, Member.id).limit(limit)))
     stmt = base
     for word in q.lower().replace(",", " ").split():
         stmt = stmt.where(Member.sort_name.contains(word, autoescape=True))

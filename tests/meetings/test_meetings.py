@@ -330,6 +330,7 @@ def test_check_in_search_finds_by_number_postcode_name_and_qr_token(db, world, c
     assert services.find_for_check_in(convened, str(carla.number)) == [carla]
     assert carla in services.find_for_check_in(convened, "smit carla")
     assert carla in services.find_for_check_in(convened, "1011aa")
+    assert carla in services.find_for_check_in(convened, "1011")  # postcode digits, or a number
     assert services.find_for_check_in(convened, token) == [carla]
     assert services.find_for_check_in(convened, "") == []
 
