@@ -86,15 +86,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.members.import_views  # noqa: F401
     import coop.members.me_views  # noqa: F401
     import coop.members.views  # noqa: F401
+    import coop.meetings.me_views  # noqa: F401
+    import coop.meetings.views  # noqa: F401
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
     from coop.api import bp as api_bp
     from coop.auth import bp as auth_bp
     from coop.core.views import bp as core_bp
+    from coop.meetings import bp as meetings_bp
     from coop.members import bp as members_bp, me_bp
     from coop.orgs import admin_bp, bp as orgs_bp
 
-    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp):
+    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -130,5 +133,6 @@ def _import_models() -> None:
     import coop.core.ratelimit  # noqa: F401
     import coop.api.models  # noqa: F401
     import coop.members.importing  # noqa: F401
+    import coop.meetings.models  # noqa: F401
     import coop.members.models  # noqa: F401
     import coop.orgs.models  # noqa: F401

@@ -180,6 +180,9 @@ def load_demo() -> bool:
             register(p, f"{local}@aanvraag.example", date(2026, 11, 1), status=MemberStatus.APPLICANT)
         if spec["slug"] == "zonnedak":
             _demo_capital_and_fees(coop, chair, rng)
+            from coop.meetings import demo as meetings_demo
+
+            meetings_demo.load(coop, chair)
         # One member who left at the end of last year, with a proper history.
         leaver = register(person(rng, muni.name), None, spec["founded_on"])
         members.give_notice(leaver, by_member=True, actor=chair, given_on=date(2025, 6, 1))

@@ -55,15 +55,11 @@ def queue(to: str, template: str, *, locale: str | None = None, cooperative=None
 
     The template's first line is ``Subject: …``; the rest is the body.
     """
-    with force_locale(locale or "en"):
-        rendered = render_template(f"mail/{template}.txt", cooperative=cooperative, **context)
-    first, _, body = rendered.lstrip().partition("\n")
-    if not first.startswith("Subject:"):
-        raise ValueError(f"mail/{template}.txt must start with a Subject: line")
+    subject, body = render(template, locale=locale, cooperative=cooperative, **context)
     msg = OutboxMessage(
         to_address=to,
-        subject=first[len("Subject:"):].strip(),
-        body_text=body.strip() + "\n",
+        subject=subject,
+        body_text=body,
         cooperative_id=cooperative.id if cooperative is not None else None,
     )
     if attachment:
@@ -72,6 +68,17 @@ def queue(to: str, template: str, *, locale: str | None = None, cooperative=None
     db.session.flush()
     db.session.info.setdefault("queued_mail", []).append(msg.id)
     return msg
+
+
+def render(template: str, *, locale: str | None = None, cooperative=None, **context) -> tuple[str, str]:
+    """``(subject, body)`` of ``templates/mail/<template>.txt`` in ``locale`` (for services that
+    queue many messages in bulk; :func:`queue` uses it for one)."""
+    with force_locale(locale or "en"):
+        rendered = render_template(f"mail/{template}.txt", cooperative=cooperative, **context)
+    first, _, body = rendered.lstrip().partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"mail/{template}.txt must start with a Subject: line")
+    return first[len("Subject:"):].strip(), body.strip() + "\n"
 
 
 def _build(msg: OutboxMessage) -> EmailMessage:

@@ -89,6 +89,10 @@ class StatutesForm(FlaskForm):
                             _l("The law requires at least 7 days."))
     amendment_convocation_days = _int(_l("Statute amendments: convocation at least … days before"), 7, 90)
     amendment_text_days = _int(_l("Statute amendments: text available at least … days before"), 5, 90)
+    proposal_min_members = _int(_l("Members' agenda proposals: signed by at least … members"), 0, 10000,
+                                _l("0: this route is not open. The lower of the two thresholds applies."))
+    proposal_min_percent = _int(_l("Members' agenda proposals: or by at least … percent of the members"), 0, 100,
+                                _l("0: this route is not open."))
     has_electronic_voting = BooleanField(_l("Electronic voting before the meeting is allowed"))
     electronic_voting_days_before = _int(_l("Electronic voting opens at most … days before"), 0, 30,
                                          _l("The law allows at most 30 days."))

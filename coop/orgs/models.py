@@ -157,6 +157,8 @@ class StatutesProfile(db.Model):
         CheckConstraint("second_meeting_within_weeks >= 1", name="second_meeting_weeks"),
         CheckConstraint("financial_retention_years >= 7", name="financial_retention"),
         CheckConstraint("member_retention_years >= 0", name="member_retention"),
+        CheckConstraint("proposal_min_members >= 0", name="proposal_min_members"),
+        CheckConstraint("proposal_min_percent BETWEEN 0 AND 100", name="proposal_min_percent"),
     )
 
     cooperative_id: Mapped[int] = mapped_column(
@@ -190,6 +192,10 @@ class StatutesProfile(db.Model):
     #: Statute amendments (2:42 BW): convocation days and days the text lies available.
     amendment_convocation_days: Mapped[int] = mapped_column(default=7)
     amendment_text_days: Mapped[int] = mapped_column(default=5)
+    #: Members may put an item on the agenda when N members OR P % of the members sign it
+    #: (whichever is fewer; 0 switches that route off).
+    proposal_min_members: Mapped[int] = mapped_column(default=10, server_default="10")
+    proposal_min_percent: Mapped[int] = mapped_column(default=10, server_default="10")
     #: Electronic votes allowed before the meeting (2:38 BW), and how many days before (≤ 30).
     has_electronic_voting: Mapped[bool] = mapped_column(default=False)
     electronic_voting_days_before: Mapped[int] = mapped_column(default=30)
