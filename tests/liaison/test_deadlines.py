@@ -220,7 +220,7 @@ suspension = st.builds(lambda start, gap, waiting: Suspension(start, None if wai
                        days, st.integers(0, 60), st.booleans())
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(received=days, rule=rules, existing=st.lists(suspension, max_size=3), extra=suspension,
        later=st.integers(0, 400))
 def test_a_suspension_never_shortens_a_term(received, rule, existing, extra, later):
@@ -230,7 +230,7 @@ def test_a_suspension_never_shortens_a_term(received, rule, existing, extra, lat
     assert without >= dl.due_date(received, rule, as_of=as_of)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(received=days, rule=rules, sus=st.lists(suspension, max_size=3), ext=st.integers(0, 8),
        later=st.integers(0, 400))
 def test_a_due_date_never_falls_on_a_weekend_or_atw_holiday(received, rule, sus, ext, later):
@@ -242,12 +242,13 @@ def test_a_due_date_never_falls_on_a_weekend_or_atw_holiday(received, rule, sus,
     assert due > received
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(received=days, rule=rules, ext=st.integers(1, 8))
 def test_an_extension_never_shortens_a_term(received, rule, ext):
     assert dl.due_date(received, rule, extensions=[Extension(received, ext)]) >= dl.due_date(received, rule)
 
 
+@settings(deadline=None)
 @given(due=days, wait=st.integers(1, 60), a=st.integers(0, 200), b=st.integers(0, 200))
 def test_the_penalty_grows_with_time_and_never_passes_the_maximum(due, wait, a, b):
     notice = due + timedelta(days=wait)
