@@ -90,8 +90,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
 
     import coop.api.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.api.requests  # noqa: F401
     import coop.auth.views  # noqa: F401
-    import coop.liaison.api_views  # noqa: F401
     import coop.liaison.views  # noqa: F401
     import coop.members.capital_views  # noqa: F401
     import coop.members.import_views  # noqa: F401
@@ -100,13 +100,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
     from coop.api import bp as api_bp
+    from coop.api.open311 import bp as open311_bp
     from coop.auth import bp as auth_bp
     from coop.core.views import bp as core_bp
     from coop.liaison import bp as liaison_bp
     from coop.members import bp as members_bp, me_bp
     from coop.orgs import admin_bp, bp as orgs_bp
 
-    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp, liaison_bp):
+    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp, liaison_bp, open311_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 

@@ -3,7 +3,7 @@ liaison's inbox, catalogue, region and tokens (municipality M). The request, att
 commitment in the URLs belong to A and M; B's board and N's liaison get 404."""
 from datetime import date, timedelta
 
-from tests.security.matrix.common import COOP_A_BOARD, MUNI_M_LIAISON
+from tests.security.matrix.common import COOP_A_BOARD, MUNI_M_LIAISON, PUBLIC
 
 
 def _request(w):
@@ -78,4 +78,14 @@ ROWS = {
     "liaison.muni_api_tokens": (M, {"GET": MUNI_M_LIAISON}),
     "liaison.create_muni_api_token": (M, {"POST": MUNI_M_LIAISON}),
     "liaison.revoke_muni_api_token": (M, {"POST": MUNI_M_LIAISON}),
+    # the API for case systems: the bearer token is the gate (401 without one: "ok" here, see
+    # matrix/api.py); who may read and change what is tested with real tokens in tests/liaison/test_api.py
+    "api.list_requests": ({"muni_slug": "gem-m"}, {"GET": PUBLIC}),
+    "api.get_request": ({"muni_slug": "gem-m", "request_id": lambda w: _request(w)[0]}, {"GET": PUBLIC}),
+    "api.post_status": ({"muni_slug": "gem-m", "request_id": lambda w: _request(w)[0]}, {"POST": PUBLIC}),
+    "api.post_request_message": ({"muni_slug": "gem-m", "request_id": lambda w: _request(w)[0]}, {"POST": PUBLIC}),
+    "api.post_decision": ({"muni_slug": "gem-m", "request_id": lambda w: _request(w)[0]}, {"POST": PUBLIC}),
+    # Open311 GeoReport v2: public by design (only the public part of requests)
+    "open311.services": ({}, {"GET": PUBLIC}),
+    "open311.requests": ({}, {"GET": PUBLIC}),
 }
