@@ -443,3 +443,30 @@ def test_letter_pdf_has_the_receipt_number_and_dates(client, db, world, submitte
     assert submitted.receipt_number in text and "Subsidie zonnedak sporthal" in text
     assert "March 2, 2026" in text or "2 maart 2026" in text
     assert "April 28, 2026" in text or "28 april 2026" in text
+
+
+# --- the daily digest ------------------------------------------------------------------------------
+
+
+def test_daily_digest_lists_overdue_and_soon_due_requests(app, db, world, submitted):
+    from coop.core.mail import OutboxMessage
+    from coop.liaison.digest import send_digests
+
+    woo = services.create_draft(world.coop_a, catalogue_type(world.muni_m, RequestKind.WOO), subject="Bijna",
+                                body="B", actor=world.board_a)
+    services.submit(woo, actor=world.board_a, on=date(2026, 4, 1))  # due 29 April
+    quiet = services.create_draft(world.coop_b, catalogue_type(world.muni_n, RequestKind.WOO), subject="Later",
+                                  body="B", actor=world.board_b)
+    services.submit(quiet, actor=world.board_b, on=date(2026, 4, 27))
+    db.session.query(OutboxMessage).delete()
+    assert send_digests(on=date(2026, 4, 29)) == 2  # liaison M and board A; nothing for N or B
+    msgs = {m.to_address: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(msgs) == {world.liaison_m.email, world.board_a.email}
+    body = msgs[world.liaison_m.email].body_text
+    assert "Subsidie zonnedak sporthal" in body.split("Bijna")[0]  # overdue listed before soon-due
+    assert "/m/gem-m/requests" in body and "Later" not in body
+
+
+def test_digest_command_runs(app, db, world, submitted):
+    result = app.test_cli_runner().invoke(args=["coop", "liaison-digest"])
+    assert result.exit_code == 0 and "queued" in result.output
