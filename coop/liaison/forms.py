@@ -38,7 +38,7 @@ class MessageForm(FlaskForm):
 
 
 class InformationForm(FlaskForm):
-    body = TextAreaField(_l("The requested information"), validators=[DataRequired(), Length(max=BODY_MAX)],
+    information = TextAreaField(_l("The requested information"), validators=[DataRequired(), Length(max=BODY_MAX)],
                          description=_l("Sending this lets the term run again."), render_kw={"rows": 6})
 
 
@@ -48,7 +48,7 @@ class TextForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    text = TextAreaField(_l("What information is missing?"), validators=[DataRequired(), Length(max=TEXT_MAX)],
+    question = TextAreaField(_l("What information is missing?"), validators=[DataRequired(), Length(max=TEXT_MAX)],
                          description=_l("The term is suspended until the cooperative answers."),
                          render_kw={"rows": 4})
 
@@ -60,8 +60,8 @@ class ReasonForm(FlaskForm):
 class ExtendForm(FlaskForm):
     amount = IntegerField(_l("Extension"), validators=[InputRequired(), NumberRange(min=1, max=52)],
                           description=_l("In the unit of the term (days, weeks or working days)."))
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=TEXT_MAX)],
-                           description=_l("Sent to the cooperative in writing, as the law requires."),
+    grounds = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=TEXT_MAX)],
+                            description=_l("Sent to the cooperative in writing, as the law requires."),
                            render_kw={"rows": 3})
 
 
@@ -79,7 +79,7 @@ class AssignForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=TEXT_MAX)],
+    note = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=TEXT_MAX)],
                          description=_l("Only colleagues of the municipality see this."), render_kw={"rows": 3})
 
 

@@ -281,7 +281,7 @@ def withdraw(req: LiaisonRequest, *, actor, reason: str | None = None) -> None:
 def provide_information(req: LiaisonRequest, *, actor, body: str, on: date | None = None) -> None:
     """The cooperative answers the request for information: the term runs again."""
     _require(req, S.INFO_REQUESTED)
-    body = _text(body, "body", limit=BODY_MAX)
+    body = _text(body, "information", limit=BODY_MAX)
     on = on or today()
     _close_suspension(req, on)
     post_message(req, actor=actor, side=Side.COOPERATIVE, body=body, audit_it=False)
@@ -330,7 +330,7 @@ def request_information(req: LiaisonRequest, *, actor, question: str, on: date |
                         via: str = "web") -> None:
     """Awb 4:15: ask the cooperative to complete the request; the term is suspended."""
     _require(req, S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS)
-    question = _text(question, "text")
+    question = _text(question, "question")
     on = on or today()
     db.session.add(RequestSuspension(request_id=req.id, requested_on=on, question=question))
     db.session.flush()
@@ -373,7 +373,7 @@ def extend_term(req: LiaisonRequest, *, actor, amount: int, reason: str, on: dat
     from coop.liaison.models import UNIT_LABELS
 
     _require(req, *OPEN_STATUSES)
-    reason = _text(reason, "reason")
+    reason = _text(reason, "grounds")
     on = on or today()
     suspensions, extensions = req.term_inputs()
     rule = req.request_type.rule
@@ -442,7 +442,7 @@ def assign(req: LiaisonRequest, assignee_id: int | None, *, actor) -> None:
 
 
 def add_note(req: LiaisonRequest, *, actor, body: str) -> RequestNote:
-    note = RequestNote(request_id=req.id, author_id=actor.id, body=_text(body, "body"))
+    note = RequestNote(request_id=req.id, author_id=actor.id, body=_text(body, "note"))
     db.session.add(note)
     db.session.flush()
     audit.record("liaison.add_note", actor=actor, municipality=req.municipality, obj=req, note_id=note.id)

@@ -218,7 +218,7 @@ def withdraw_request(request_id: int):
 def provide_information(request_id: int):
     req = load_request(request_id)
     form = InformationForm()
-    return _act(req, form, lambda: services.provide_information(req, actor=current_user, body=form.body.data),
+    return _act(req, form, lambda: services.provide_information(req, actor=current_user, body=form.information.data),
                 _("The information has been sent; the term runs again."), "information_form")
 
 
@@ -406,7 +406,7 @@ def move_request(request_id: int, move: str):
 def request_information(request_id: int):
     req = load_request(request_id)
     form = QuestionForm()
-    return _act(req, form, lambda: services.request_information(req, actor=current_user, question=form.text.data),
+    return _act(req, form, lambda: services.request_information(req, actor=current_user, question=form.question.data),
                 _("The question has been sent; the term is suspended until the answer."), "question_form")
 
 
@@ -416,7 +416,7 @@ def extend_term(request_id: int):
     req = load_request(request_id)
     form = ExtendForm()
     return _act(req, form, lambda: services.extend_term(req, actor=current_user, amount=form.amount.data,
-                                                        reason=form.reason.data),
+                                                        reason=form.grounds.data),
                 _("The term has been extended; the cooperative has been told."), "extend_form")
 
 
@@ -454,7 +454,7 @@ def assign(request_id: int):
 def add_note(request_id: int):
     req = load_request(request_id)
     form = NoteForm()
-    return _act(req, form, lambda: services.add_note(req, actor=current_user, body=form.body.data),
+    return _act(req, form, lambda: services.add_note(req, actor=current_user, body=form.note.data),
                 _("The note has been saved."), "note_form")
 
 

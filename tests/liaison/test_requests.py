@@ -275,12 +275,12 @@ def test_the_other_tenants_get_404(client, db, world, submitted, login_as):
 
 def test_liaison_asks_for_information_and_the_board_answers(client, db, world, submitted, login_as):
     login_as(client, world.liaison_m)
-    r = client.post(f"/m/gem-m/requests/{submitted.id}/request-information", data={"text": "Welk dak precies?"})
+    r = client.post(f"/m/gem-m/requests/{submitted.id}/request-information", data={"question": "Welk dak precies?"})
     assert r.status_code == 302
     login_as(client, world.board_a)
     page = client.get(f"/c/coop-a/requests/{submitted.id}").get_data(as_text=True)
     assert "Welk dak precies?" in page and "Send the information" in page
-    r = client.post(f"/c/coop-a/requests/{submitted.id}/information", data={"body": "Sporthal De Kolk"})
+    r = client.post(f"/c/coop-a/requests/{submitted.id}/information", data={"information": "Sporthal De Kolk"})
     assert r.status_code == 302
     db.session.refresh(submitted)
     assert submitted.status is S.IN_PROGRESS and submitted.suspensions[0].resumed_on is not None
@@ -308,7 +308,7 @@ def test_decide_without_answer_shows_the_error(client, db, world, submitted, log
 
 def test_internal_notes_are_never_shown_to_the_cooperative(client, db, world, submitted, login_as):
     login_as(client, world.liaison_m)
-    client.post(f"/m/gem-m/requests/{submitted.id}/notes", data={"body": "Wethouder is tegen"})
+    client.post(f"/m/gem-m/requests/{submitted.id}/notes", data={"note": "Wethouder is tegen"})
     assert db.session.scalar(select(RequestNote)).body == "Wethouder is tegen"
     assert "Wethouder is tegen" in client.get(f"/m/gem-m/requests/{submitted.id}").get_data(as_text=True)
     login_as(client, world.board_a)
