@@ -27,6 +27,7 @@ def test_board_submits_liaison_asks_board_answers_liaison_decides(page, visit, l
     assert "GM0014-" in receipt
     request_path = page.url.split("/c/zonnedak")[1]
 
+    page.context.clear_cookies()  # sign out: another person at another desk
     login(page, LIAISON)
     visit("/m/groningen/requests", step="inbox")
     assert page.locator("tr.is-overdue").count() >= 1  # the overdue demo request stands out
@@ -39,6 +40,7 @@ def test_board_submits_liaison_asks_board_answers_liaison_decides(page, visit, l
     check_page("information requested")
     assert "Informatie gevraagd" in page.locator("main").inner_text()
 
+    page.context.clear_cookies()
     login(page, BOARD)
     visit("/c/zonnedak" + request_path, step="board sees the question")
     assert "Zernikecomplex" in page.locator("main").inner_text()
@@ -47,6 +49,7 @@ def test_board_submits_liaison_asks_board_answers_liaison_decides(page, visit, l
         page.locator("form[action$='/information'] button[type=submit]").click()
     check_page("information sent")
 
+    page.context.clear_cookies()
     login(page, LIAISON)
     visit("/m/groningen" + request_path, step="liaison decides")
     page.check("#outcome-1")  # partly granted
@@ -67,6 +70,7 @@ def test_board_submits_liaison_asks_board_answers_liaison_decides(page, visit, l
         page.locator("form[action$='/commitments'] button[type=submit]").click()
     check_page("commitment recorded")
 
+    page.context.clear_cookies()
     login(page, BOARD)
     visit("/c/zonnedak" + request_path, step="board sees the decision")
     main = page.locator("main").inner_text()
