@@ -183,7 +183,12 @@ def list_requests(muni_slug: str):
     base = (select(LiaisonRequest, Cooperative, RequestType.kind)
             .join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
             .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions))
-    total = db.session.scalar(select(func.count()).select_from(base.with_only_columns(LiaisonRequest.id).subquery()))
+    counted = select(func.count()).select_from(LiaisonRequest)
+    if kind:  # join only what the filters need: counting is the costly part on a large inbox
+        counted = counted.join(RequestType, RequestType.id == LiaisonRequest.request_type_id)
+    if coop_slug:
+        counted = counted.join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
+    total = db.session.scalar(counted.where(*conditions))
     rows = db.session.execute(base.order_by(LiaisonRequest.id).offset((page - 1) * per_page).limit(per_page)).all()
     items = [_summary(r, c, k, today) for r, c, k in rows]
     next_url = None
