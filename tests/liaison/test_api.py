@@ -74,6 +74,17 @@ def test_forged_and_revoked_tokens_get_401(client, db, world, submitted, token_m
     assert submitted.status is RequestStatus.SUBMITTED
 
 
+def test_a_signed_in_browser_without_a_token_cannot_post(client, db, world, submitted, login_as):
+    """No CSRF protection is needed on the API because it ignores the session cookie."""
+    login_as(client, world.liaison_m)
+    assert client.get(f"/m/gem-m/requests/{submitted.id}").status_code == 200  # signed in
+    for path, body in [("status", {"status": "acknowledged"}), ("messages", {"body": "x"}),
+                       ("decision", {"outcome": "granted", "answer": "Ja"})]:
+        assert client.post(f"{BASE}/{submitted.id}/{path}", json=body).status_code == 401
+    db.session.refresh(submitted)
+    assert submitted.status is RequestStatus.SUBMITTED and len(submitted.events) == 1
+
+
 def test_status_messages_and_decision_follow_the_workflow(client, db, world, submitted, token_m):
     h = bearer(token_m)
     r = client.post(f"{BASE}/{submitted.id}/status", json={"status": "acknowledged", "text": "Ontvangen"}, headers=h)
