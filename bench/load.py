@@ -36,7 +36,7 @@ from locust.log import setup_logging
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locustfile  # noqa: E402
-from scenarios import BARE, SCENARIOS, pages_for  # noqa: E402
+from scenarios import BARE, SCENARIOS, api_headers, pages_for  # noqa: E402
 
 
 def percentile(sorted_values: list[float], q: float) -> float | None:
@@ -111,7 +111,7 @@ def solo(host: str, accounts: list[dict], scenario_name: str, repeat: int) -> di
         times, failures = [], 0
         for i in range(repeat + 4):  # 4 unmeasured: every worker compiles its templates
             t0 = time.perf_counter()
-            r = client.get(path, allow_redirects=False)
+            r = client.get(path, allow_redirects=False, headers=api_headers(account or {}, path))
             elapsed = (time.perf_counter() - t0) * 1000
             if i >= 4:
                 times.append(elapsed)

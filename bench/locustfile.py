@@ -29,7 +29,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scenarios import BARE, SCENARIOS, pages_for  # noqa: E402
+from scenarios import BARE, SCENARIOS, api_headers, pages_for  # noqa: E402
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -101,12 +101,14 @@ class PageUser(FastHttpUser):
         self.rng = random.Random(account["email"])
         self.mix_names = [(name, path) for name, path, _w in mix]
         self.mix_weights = [w for _n, _p, w in mix]
+        self.account = account
 
     @task
     def visit(self):
         name, path = self.rng.choices(self.mix_names, self.mix_weights)[0]
         # No redirects followed: a 302 here means the session was lost, which is a failure.
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+        with self.client.get(path, name=name, allow_redirects=False, catch_response=True,
+                             headers=api_headers(self.account, path)) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code} for {path}")
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 #: Who sees a page. For ``member`` and ``board`` the page is visited for every cooperative in
 #: which the account holds that permission (``member``: member, board or auditor); for
 #: ``liaison`` for every municipality of the account; ``admin`` and ``login`` once.
-WHO = ("login", "member", "board", "liaison", "admin")
+#: ``api``: with the bearer token of the account's municipality (accounts with one, see seed.py).
+WHO = ("login", "member", "board", "liaison", "admin", "api")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,32 @@ SCENARIOS["register"] = Scenario(
 )
 
 
+SCENARIOS["liaison"] = Scenario(
+    name="liaison",
+    description="Issue 8: the liaison's inbox of a municipality with --size requests across 400 "
+                "cooperatives (target p95 <= 100 ms at 50,000), and the API list endpoint of a "
+                "municipal case system (target >= 0.5 x the bare endpoint's throughput).",
+    pages=(
+        Page("/m/{municipality}/requests", 3, "liaison"),
+        Page("/m/{municipality}/requests?view=overdue", 2, "liaison"),
+        Page("/m/{municipality}/requests?view=all&kind=woo&page=20", 1, "liaison"),
+        Page("/api/v1/municipalities/{municipality}/requests", 3, "api"),
+        Page("/api/v1/municipalities/{municipality}/requests?overdue=true&per_page=100", 1, "api"),
+    ),
+    seeders=("liaison",),
+    user_shares={"liaison": 1.0},
+)
+
+
+def api_headers(account: dict, path: str) -> dict:
+    """The bearer token for an API path (the municipality's token of the account), else none."""
+    if not path.startswith("/api/"):
+        return {}
+    slug = path.split("/municipalities/", 1)[1].split("/", 1)[0] if "/municipalities/" in path else None
+    token = account.get("api_tokens", {}).get(slug)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def pages_for(scenario: Scenario, account: dict) -> list[tuple[str, str, int]]:
     """The (request name, path, weight) list that one account visits in a scenario."""
     out = []
@@ -101,6 +128,8 @@ def pages_for(scenario: Scenario, account: dict) -> list[tuple[str, str, int]]:
             targets = [{"coop": c} for c in account["board_coops"]]
         elif page.who == "liaison":
             targets = [{"municipality": m} for m in account["municipalities"]]
+        elif page.who == "api":
+            targets = [{"municipality": m} for m in account.get("api_tokens", {})]
         else:  # admin
             targets = [{}] if account["is_admin"] else []
         for t in targets:

@@ -221,7 +221,71 @@ def seed_register(size: int, rng: random.Random, chains: Chains) -> dict:
     return {"register entries": size, "board accounts": len(user_ids)}
 
 
-SEEDERS = {"members": seed_members, "audit": seed_audit, "register": seed_register}
+#: API tokens made by seeders, by municipality slug (written with the liaisons' accounts).
+API_TOKENS: dict[str, str] = {}
+
+
+def seed_liaison(size: int, rng: random.Random, chains: Chains) -> dict:
+    """Issue 8: 400 cooperatives in the first municipality and ``size`` requests to it spread over
+    them (every kind and status; about one in six still open, some overdue), 24 extra liaison
+    accounts there, and one API token of the municipality for the case-system client."""
+    from coop.api import tokens
+    from coop.liaison import services
+    from coop.liaison.models import RequestStatus, RequestType
+    from coop.orgs.models import StatutesProfile
+
+    muni = db.session.scalars(select(Municipality).order_by(Municipality.id)).first()
+    liaison = db.session.scalars(select(RoleAssignment).where(RoleAssignment.municipality_id == muni.id,
+                                                              RoleAssignment.role == Role.LIAISON)).first()
+    pw_hash = liaison.user.password_hash
+    _token, API_TOKENS[muni.slug] = tokens.create_token("Bench zaaksysteem", actor=liaison.user, municipality=muni)
+    types = services.ensure_catalogue(muni)
+    now = utcnow()
+    today = services.today()
+    kvk0 = 40000000
+    coop_ids = _bulk(insert(Cooperative).returning(Cooperative.id, sort_by_parameter_order=True), [
+        {"name": f"Buurtcoöperatie {i + 1}", "slug": f"bench-coop-{i + 1}", "kvk_number": str(kvk0 + i),
+         "municipality_id": muni.id, "founded_on": today - timedelta(days=rng.randint(100, 4000)),
+         "last_member_number": 0, "created_at": now, "has_energy": i % 3 == 0, "has_care": i % 3 == 1,
+         "has_housing": i % 3 == 2, "has_other": False} for i in range(400)], returning=True)
+    _bulk(insert(StatutesProfile), [{"cooperative_id": cid} for cid in coop_ids])
+    closed = [RequestStatus.DECIDED, RequestStatus.CLOSED, RequestStatus.WITHDRAWN]
+    running = [RequestStatus.SUBMITTED, RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS,
+               RequestStatus.INFO_REQUESTED]
+    rows = []
+    for i in range(size):
+        rtype: RequestType = rng.choice(types)
+        received = today - timedelta(days=rng.randint(0, 3 * 365))
+        status = rng.choice(running) if rng.random() < 0.16 else rng.choice(closed)
+        due = received + timedelta(weeks=rtype.term_amount) if rtype.term_unit.value == "weeks" else \
+            received + timedelta(days=rtype.term_amount * 7 // 5)
+        decided = status is RequestStatus.DECIDED or (status is RequestStatus.CLOSED and rng.random() < 0.9)
+        moment = now - timedelta(days=(today - received).days)
+        rows.append({
+            "cooperative_id": rng.choice(coop_ids), "municipality_id": muni.id, "request_type_id": rtype.id,
+            "receipt_number": f"{muni.cbs_code}-B-{i + 1:07d}", "subject": f"Verzoek {i + 1} over {rtype.kind.value}",
+            "body": "Tekst van het verzoek.", "status": status.value, "received_on": received, "due_on": due,
+            "outcome": "granted" if decided else None, "answer_text": "Toegekend." if decided else None,
+            "decided_on": min(due, today) if decided else None, "created_at": moment, "submitted_at": moment,
+            "updated_at": moment,
+        })
+    from coop.liaison.models import LiaisonRequest
+
+    _bulk(insert(LiaisonRequest), rows)
+    domain = liaison.user.email.split("@", 1)[1]
+    users = [{"email": f"collega{i}@{domain}", "name": f"Collega {i}", "password_hash": pw_hash, "locale": "nl",
+              "is_active": True, "session_token": new_token(), "created_at": now} for i in range(24)]
+    user_ids = _bulk(insert(User).returning(User.id, sort_by_parameter_order=True), users, returning=True)
+    ra_ids = _bulk(insert(RoleAssignment).returning(RoleAssignment.id, sort_by_parameter_order=True),
+                   [{"user_id": uid, "role": Role.LIAISON, "municipality_id": muni.id, "created_at": now}
+                    for uid in user_ids], returning=True)
+    for uid, ra_id in zip(user_ids, ra_ids):
+        chains.add("orgs.grant_role", actor_id=liaison.user_id, municipality_id=muni.id,
+                   object_type="RoleAssignment", object_id=ra_id, user_id=uid, role="liaison", board_position=None)
+    return {"cooperatives": len(coop_ids), "requests": size, "liaison accounts": len(user_ids)}
+
+
+SEEDERS = {"members": seed_members, "audit": seed_audit, "register": seed_register, "liaison": seed_liaison}
 
 
 def accounts() -> list[dict]:
@@ -252,6 +316,7 @@ def accounts() -> list[dict]:
                      "board" if a["board_coops"] else "auditor" if "auditor" in a["roles"] else
                      "member")
         a["password"] = DEMO_PASSWORD
+        a["api_tokens"] = {m: API_TOKENS[m] for m in a["municipalities"] if m in API_TOKENS}
     return list(by_user.values())
 
 

@@ -104,6 +104,17 @@ def purge_import_uploads_command():
     click.echo(f"{purge_stale_uploads()} stale uploads removed.")
 
 
+@coop_cli.command("liaison-digest")
+def liaison_digest_command():
+    """Daily: mail liaisons and boards the requests that are overdue or due within a week."""
+    from coop.extensions import db
+    from coop.liaison.digest import send_digests
+
+    queued = send_digests()
+    db.session.commit()
+    click.echo(f"{queued} digest(s) queued; `flask coop send-mail` delivers them.")
+
+
 @coop_cli.command("purge-rate-limits")
 def purge_rate_limits_command():
     """Delete expired rate-limit counters."""

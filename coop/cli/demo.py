@@ -116,6 +116,7 @@ def load_demo() -> bool:
         db.session.flush()
         grant_role(liaison, Role.LIAISON, municipality=munis[m["slug"]], actor=admin)
 
+    chairs = {}
     for spec in COOPERATIVES:
         muni = munis[spec["municipality"]]
         coop = orgs.create_cooperative(
@@ -151,6 +152,7 @@ def load_demo() -> bool:
         grant_role(chair, Role.BOARD, cooperative=coop, board_position=BoardPosition.CHAIR, actor=admin)
         grant_role(chair, Role.MEMBER, cooperative=coop, actor=admin)
         register(p, chair.email, spec["founded_on"], chair)
+        chairs[spec["slug"]] = (coop, chair)
         if spec["slug"] == "zonnedak":
             for local, role, pos in [("penningmeester", Role.BOARD, BoardPosition.TREASURER),
                                      ("secretaris", Role.BOARD, BoardPosition.SECRETARY),
@@ -187,6 +189,9 @@ def load_demo() -> bool:
         leaver = register(person(rng, muni.name), None, spec["founded_on"])
         members.give_notice(leaver, by_member=True, actor=chair, given_on=date(2025, 6, 1))
         members.apply_due_events(date(2026, 1, 1))
+    from coop.liaison.demo import load_liaison_demo
+
+    load_liaison_demo(chairs)
     db.session.commit()
     return True
 

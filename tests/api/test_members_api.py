@@ -229,7 +229,7 @@ def test_openapi_document_is_valid_openapi_3_1(client):
     assert served.json["openapi"] == "3.1.0"
     assert served.json["servers"] == [{"url": "http://localhost/api/v1"}]
     assert served.json["paths"] == json.loads(json.dumps(doc["paths"]))
-    assert set(served.json["paths"]) == {"/openapi.json", "/coops/{coop}/members"}
+    assert {"/openapi.json", "/coops/{coop}/members"} <= set(served.json["paths"])
     assert served.json["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 

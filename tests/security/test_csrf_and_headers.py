@@ -8,7 +8,11 @@ from tests.conftest import TEST_PASSWORD
 from tests.security.matrix import MATRIX
 from tests.security.test_access_matrix import resolve
 
-POST_ENDPOINTS = [(ep, args) for ep, (args, methods) in MATRIX.items() if "POST" in methods]
+#: The JSON API is left out: it never reads the session cookie (bearer tokens only), so a forged
+#: cross-site request carries no credentials; tests/liaison/test_api.py checks that a signed-in
+#: browser without a token gets 401 there.
+POST_ENDPOINTS = [(ep, args) for ep, (args, methods) in MATRIX.items()
+                  if "POST" in methods and not ep.startswith("api.")]
 
 
 @pytest.fixture
