@@ -90,6 +90,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
 
     import coop.api.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.assets.views  # noqa: F401
+    import coop.assets.me_views  # noqa: F401
     import coop.auth.views  # noqa: F401
     import coop.members.capital_views  # noqa: F401
     import coop.members.import_views  # noqa: F401
@@ -98,12 +100,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
     from coop.api import bp as api_bp
+    from coop.assets import bp as assets_bp
     from coop.auth import bp as auth_bp
     from coop.core.views import bp as core_bp
     from coop.members import bp as members_bp, me_bp
     from coop.orgs import admin_bp, bp as orgs_bp
 
-    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp):
+    for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, api_bp, assets_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -139,6 +142,7 @@ def _import_models() -> None:
     import coop.core.mail  # noqa: F401
     import coop.core.ratelimit  # noqa: F401
     import coop.api.models  # noqa: F401
+    import coop.assets.models  # noqa: F401
     import coop.members.importing  # noqa: F401
     import coop.members.models  # noqa: F401
     import coop.orgs.models  # noqa: F401
