@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from coop.assets import rules
@@ -84,7 +84,11 @@ def book(asset: Asset, member: Member, *, starts_at: datetime, ends_at: datetime
     problem = rules.booking_problem(starts_at, ends_at, now)
     if problem:
         raise DomainError(PROBLEM_MESSAGES[problem], field="ends_at" if problem != "in_past" else "starts_at")
-    _serialise(asset)
+    try:
+        _serialise(asset)
+    except OperationalError:  # SQLite: another booking holds the write lock and we cannot wait
+        raise DomainError(_l("Sorry, someone else is booking this asset at this very moment. "
+                             "Try again.")) from None
     clash = bookings_between(asset, starts_at, ends_at)
     if clash:
         c = clash[0]

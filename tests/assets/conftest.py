@@ -45,3 +45,11 @@ def approve(db):
         return services.approve_mutation(m, actor=None)
 
     return _approve
+
+
+def said(excinfo) -> str:
+    """A refusal as a user reads it (English, values filled in)."""
+    from flask import current_app
+
+    with current_app.test_request_context(headers={"Accept-Language": "en"}):
+        return str(excinfo.value.message)
