@@ -36,7 +36,7 @@ class AssetForm(FlaskForm):
                                validators=[Optional(), NumberRange(min=0.001, max=10**7)],
                                description=_l("Energy assets: peak power, e.g. 148,5."))
     ean_code = StringField(_l("EAN code of the connection"), validators=[Optional(), Length(max=24)],
-                           description=_l("18 digits, e.g. 871685900000000016."))
+                           description=_l("18 digits, e.g. 871685900000000011."))
     responsible_user_id = SelectField(_l("Responsible board member"), coerce=int, choices=[],
                                       validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])

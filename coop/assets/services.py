@@ -83,7 +83,7 @@ def _clean_asset(coop: Cooperative, values: dict, *, exclude_id: int | None = No
             clean["ean_code"] = rules.normalise_ean(clean["ean_code"])
         except ValueError:
             raise DomainError(_l("An EAN code has 18 digits and a valid check digit, e.g. "
-                                 "871685900000000016."), field="ean_code") from None
+                                 "871685900000000011."), field="ean_code") from None
     else:
         clean["ean_code"] = None
     if clean["capacity_watts"] is not None and clean["capacity_watts"] <= 0:

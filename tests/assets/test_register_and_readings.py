@@ -117,3 +117,8 @@ def test_dwelling_allocation_and_waiting_list(world, make_asset, make_member):
                                    starts_on=date(2025, 1, 1), ends_on=None, household=None, actor=None)
     assert "already allocated" in said(refused)
     assert services.dwelling_for(early).asset_id == home.id
+
+
+def test_reminder_command_runs(app, db):
+    result = app.test_cli_runner().invoke(args=["coop", "assets-reminders"])
+    assert result.exit_code == 0 and "maintenance reminders queued" in result.output
