@@ -12,7 +12,9 @@ def bar_chart(values: list[tuple[str, int]], *, label: str, unit: str = "kWh",
               width: int = 640, height: int = 220) -> Markup:
     """Bars for ``(label, value)`` pairs; each bar carries a ``<title>`` with its figure, and
     the whole chart an ``aria-label`` (the figures are also given in a table next to it)."""
-    left, bottom, top = 48, 28, 12
+    from coop.core.formatting import number
+
+    left, bottom, top = 56, 28, 12
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max([v for _l, v in values] + [1])
     step = plot_w / max(len(values), 1)
@@ -21,7 +23,7 @@ def bar_chart(values: list[tuple[str, int]], *, label: str, unit: str = "kWh",
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" '
              f'stroke="{AXIS}" stroke-width="1"/>',
              f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" font-size="11" '
-             f'fill="{AXIS}">{peak:,}</text>',
+             f'fill="{AXIS}">{number(peak)}</text>',
              f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11" '
              f'fill="{AXIS}">0</text>']
     for i, (name, value) in enumerate(values):
@@ -29,7 +31,7 @@ def bar_chart(values: list[tuple[str, int]], *, label: str, unit: str = "kWh",
         x = round(left + i * step + step * 0.15, 1)
         w = round(step * 0.7, 1)
         parts.append(f'<rect x="{x}" y="{round(top + plot_h - h, 1)}" width="{w}" height="{h}" '
-                     f'fill="{BAR}"><title>{escape(name)}: {value:,} {escape(unit)}</title></rect>')
+                     f'fill="{BAR}"><title>{escape(name)}: {number(value)} {escape(unit)}</title></rect>')
         parts.append(f'<text x="{round(x + w / 2, 1)}" y="{height - 10}" text-anchor="middle" '
                      f'font-size="11" fill="{AXIS}">{escape(name)}</text>')
     parts.append("</svg>")
