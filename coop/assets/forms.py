@@ -170,3 +170,11 @@ class TaskForm(FlaskForm):
 
 class NextForm(FlaskForm):
     next = HiddenField()
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)],
+                        description=_l("For example “Omgevingsvergunning” or “Garantiebewijs "
+                                       "omvormers”."))
+    file = FileField(_l("File"), validators=[DataRequired()],
+                     description=_l("PDF, PNG or JPEG, at most 10 MB."))

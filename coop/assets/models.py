@@ -375,3 +375,26 @@ class MaintenanceTask(db.Model):
 
     asset: Mapped[Asset] = relationship()
     responsible = relationship("User", foreign_keys=[responsible_user_id])
+
+
+class AssetDocument(db.Model):
+    """A file kept with an asset (permit, contract, warranty, photo): PDF, PNG or JPEG, checked
+    by content; stored under ``UPLOAD_DIR/assets`` with a random name, served only to the board."""
+
+    __tablename__ = "asset_document"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"))
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The uploaded file's own name (for the download), without any folder.
+    filename: Mapped[str] = mapped_column(String(200))
+    #: Decided from the first bytes of the file, never from its name.
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: Random file name under UPLOAD_DIR/assets.
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

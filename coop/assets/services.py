@@ -695,3 +695,67 @@ def send_reminders(*, on: date | None = None) -> int:
                      to_user_id=user.id)
     db.session.flush()
     return sent
+
+
+# --- documents -------------------------------------------------------------------------------------------
+
+#: Kinds of document accepted, by their first bytes (magic numbers): (prefix, type, extension).
+DOCUMENT_KINDS = ((b"%PDF-", "application/pdf", ".pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+                  (b"\xff\xd8\xff", "image/jpeg", ".jpg"))
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_FOLDER = "assets"
+
+
+def document_kind(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, PNG or JPEG file from its first bytes, else None."""
+    for prefix, content_type, extension in DOCUMENT_KINDS:
+        if head.startswith(prefix):
+            return content_type, extension
+    return None
+
+
+def add_document(asset: Asset, stream, *, filename: str, title: str | None, actor):
+    """Keep a file with the asset: at most 10 MB, a PDF, PNG or JPEG by its content."""
+    import re
+    from pathlib import PurePath
+
+    from coop.assets.models import AssetDocument
+    from coop.members.importing import store_upload
+
+    path, digest, size = store_upload(
+        stream, limit=MAX_DOCUMENT_BYTES, folder=DOCUMENT_FOLDER,
+        too_large=_l("The file is larger than %(mb)d MB.", mb=MAX_DOCUMENT_BYTES // (1024 * 1024)))
+    with open(path, "rb") as f:
+        kind = document_kind(f.read(16))
+    if kind is None or size == 0:
+        path.unlink(missing_ok=True)
+        raise DomainError(_l("Only PDF, PNG and JPEG files can be kept with an asset."), field="file")
+    name = re.sub(r"[^\w.\- ]+", "_", PurePath((filename or "").replace("\\", "/")).name).strip() or "document"
+    stem = name.rsplit(".", 1)[0][:180]
+    document = AssetDocument(
+        cooperative_id=asset.cooperative_id, asset_id=asset.id,
+        title=((title or "").strip() or stem)[:200], filename=stem + kind[1], content_type=kind[0],
+        size_bytes=size, sha256=digest, stored_name=path.name,
+        uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(document)
+    try:
+        db.session.flush()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    audit.record("assets.add_document", actor=actor, cooperative=_coop(asset), obj=document,
+                 asset_id=asset.id, title=document.title, sha256=digest, size_bytes=size)
+    return document
+
+
+def documents(asset: Asset) -> list:
+    from coop.assets.models import AssetDocument
+
+    return list(db.session.scalars(select(AssetDocument).where(AssetDocument.asset_id == asset.id)
+                                   .order_by(AssetDocument.created_at.desc(), AssetDocument.id.desc())))
+
+
+def document_path(document):
+    from coop.members.importing import upload_dir
+
+    return upload_dir(DOCUMENT_FOLDER) / document.stored_name

@@ -13,11 +13,12 @@ from flask_login import current_user
 
 from coop.assets import bookings, bp, revenue, services
 from coop.assets.chart import bar_chart, monthly_chart
-from coop.assets.forms import (AssetForm, BookingForm, DistributionForm, DwellingForm,
+from coop.assets.forms import (AssetForm, BookingForm, DistributionForm, DocumentForm, DwellingForm,
                                EmissionFactorForm, MutationForm, NextForm, ReadingForm,
                                ReadingImportForm, SepaForm, TaskForm, WaitingListForm)
 from coop.assets.models import (DISTRIBUTION_STATUS_LABELS, KIND_LABELS,
-                                PARTICIPATION_KIND_LABELS, STATUS_LABELS, Asset, AssetKind,
+                                PARTICIPATION_KIND_LABELS, STATUS_LABELS, Asset, AssetDocument,
+                                AssetKind,
                                 Booking, Distribution, MaintenanceTask, ParticipationMutation)
 from coop.core import nav
 from coop.core.db import scoped
@@ -139,7 +140,44 @@ def show_asset(asset_id: int):
     return _render("show.html", asset=asset, production=production, chart=chart,
                    units=services.units_outstanding(asset) if asset.has_participations else None,
                    holders=len(services.holders(asset)) if asset.has_participations else None,
-                   open_tasks=[t for t in services.tasks(asset) if t.done_on is None][:5])
+                   open_tasks=[t for t in services.tasks(asset) if t.done_on is None][:5],
+                   documents=services.documents(asset), document_form=DocumentForm())
+
+
+@bp.route("/c/<coop>/assets/<int:asset_id>/documents", methods=["POST"])
+@require("board")
+def add_document(asset_id: int):
+    asset = scoped(Asset, asset_id)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_document(asset, form.file.data.stream, filename=form.file.data.filename,
+                                  title=form.title.data, actor=current_user)
+            db.session.commit()
+            flash(_("The document has been kept with the asset."), "success")
+        except DomainError as error:
+            _flash_refusal(error)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("assets.show_asset", asset_id=asset.id) + "#documents")
+
+
+@bp.route("/c/<coop>/assets/documents/<int:document_id>")
+@require("board")
+def download_document(document_id: int):
+    from flask import send_file
+
+    document = scoped(AssetDocument, document_id)
+    path = services.document_path(document)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- participations ---------------------------------------------------------------------------------

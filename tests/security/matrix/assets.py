@@ -96,6 +96,23 @@ def _feed(w):
         return bookings.feed_token("asset", _asset("vehicle")(w))
 
 
+def _document(w):
+    import io
+
+    from flask import current_app
+
+    from coop.assets import services
+    from coop.assets.models import Asset
+    from coop.extensions import db
+
+    # uploads of the test session go next to its temporary mail folder, never to instance/
+    current_app.config["UPLOAD_DIR"] = current_app.config["MAIL_DIR"] + "-uploads"
+    d = services.add_document(db.session.get(Asset, _asset("solar")(w)), io.BytesIO(b"%PDF-1.4 matrix"),
+                              filename="m.pdf", title="Matrix", actor=None)
+    db.session.commit()
+    return d.id
+
+
 A = {"coop": "coop-a"}
 SOLAR = {"coop": "coop-a", "asset_id": _asset("solar")}
 CAR = {"coop": "coop-a", "asset_id": _asset("vehicle")}
@@ -111,6 +128,8 @@ ROWS = {
     "assets.new_asset": (A, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
     "assets.show_asset": (SOLAR, {"GET": COOP_A_BOARD}),
     "assets.edit_asset": (SOLAR, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
+    "assets.add_document": (SOLAR, {"POST": COOP_A_BOARD}),
+    "assets.download_document": ({"coop": "coop-a", "document_id": _document}, {"GET": COOP_A_BOARD}),
     "assets.list_participations": (SOLAR, {"GET": COOP_A_BOARD}),
     "assets.propose_participation": (SOLAR, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
     "assets.approve_participation": ({"coop": "coop-a", "mutation_id": _mutation}, {"POST": COOP_A_BOARD}),
