@@ -202,15 +202,27 @@ class Participation:
         return self.units * (self.asset.unit_price_cents or 0)
 
 
-def holders(asset: Asset, as_of: date | None = None) -> list[tuple[Member, int]]:
-    """Members holding units of the asset on ``as_of`` (default today), by number. One query."""
+def _per_holder(asset: Asset, as_of: date | None):
     d = _deltas(asset.id, as_of=as_of or today())
     units = func.sum(d.c.delta)
-    per = (select(d.c.holder_id, units.label("units")).group_by(d.c.holder_id)
-           .having(units != 0).subquery())
-    rows = db.session.execute(select(Member, per.c.units).join(per, per.c.holder_id == Member.id)
-                              .order_by(Member.number, Member.id)).all()
-    return [(m, int(u)) for m, u in rows]
+    return (select(d.c.holder_id, units.label("units")).group_by(d.c.holder_id)
+            .having(units != 0).subquery())
+
+
+def holders(asset: Asset, as_of: date | None = None, *, limit: int | None = None
+            ) -> list[tuple[Member, int]]:
+    """Members holding units of the asset on ``as_of`` (default today), by number. One query."""
+    per = _per_holder(asset, as_of)
+    q = (select(Member, per.c.units).join(per, per.c.holder_id == Member.id)
+         .order_by(Member.number, Member.id))
+    if limit is not None:
+        q = q.limit(limit)
+    return [(m, int(u)) for m, u in db.session.execute(q).all()]
+
+
+def holder_count(asset: Asset, as_of: date | None = None) -> int:
+    per = _per_holder(asset, as_of)
+    return int(db.session.scalar(select(func.count()).select_from(per)) or 0)
 
 
 def units_outstanding(asset: Asset, as_of: date | None = None) -> int:

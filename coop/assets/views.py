@@ -39,6 +39,8 @@ nav.add("coop", "assets.list_distributions", _l("Distributions"), "board", order
 nav.add("coop", "assets.list_bookable", _l("Book"), "member", order=14,
         also=("assets.asset_calendar",))
 
+#: Holders listed on the participations page (the CSV of a distribution has them all).
+HOLDERS_SHOWN = 200
 #: Readings imported from one file: at most this many bytes.
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -139,7 +141,7 @@ def show_asset(asset_id: int):
         chart = (year, monthly_chart(production.by_month, year))
     return _render("show.html", asset=asset, production=production, chart=chart,
                    units=services.units_outstanding(asset) if asset.has_participations else None,
-                   holders=len(services.holders(asset)) if asset.has_participations else None,
+                   holders=services.holder_count(asset) if asset.has_participations else None,
                    open_tasks=[t for t in services.tasks(asset) if t.done_on is None][:5],
                    documents=services.documents(asset), document_form=DocumentForm())
 
@@ -192,7 +194,9 @@ def list_participations(asset_id: int):
         abort(400)
     page = paginate(services.ledger_statement(asset, status=status))
     return _render("participations.html", asset=asset, page=page, status=status,
-                   holders=services.holders(asset), outstanding=services.units_outstanding(asset))
+                   holders=services.holders(asset, limit=HOLDERS_SHOWN),
+                   holder_count=services.holder_count(asset),
+                   outstanding=services.units_outstanding(asset))
 
 
 @bp.route("/c/<coop>/assets/<int:asset_id>/participations/new", methods=["GET", "POST"])
