@@ -82,6 +82,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import coop.api.views  # noqa: F401 — attach the routes to the blueprints
     import coop.api.requests  # noqa: F401
+    import coop.assets.views  # noqa: F401
+    import coop.assets.me_views  # noqa: F401
     import coop.auth.views  # noqa: F401
     import coop.liaison.views  # noqa: F401
     import coop.members.capital_views  # noqa: F401
@@ -94,6 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.orgs.views  # noqa: F401
     from coop.api import bp as api_bp
     from coop.api.open311 import bp as open311_bp
+    from coop.assets import bp as assets_bp
     from coop.auth import bp as auth_bp
     from coop.core.views import bp as core_bp
     from coop.liaison import bp as liaison_bp
@@ -102,7 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.orgs import admin_bp, bp as orgs_bp
 
     for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp,
-               liaison_bp, open311_bp):
+               liaison_bp, open311_bp, assets_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -138,6 +141,7 @@ def _import_models() -> None:
     import coop.core.ratelimit  # noqa: F401
     import coop.api.models  # noqa: F401
     import coop.liaison.models  # noqa: F401
+    import coop.assets.models  # noqa: F401
     import coop.members.importing  # noqa: F401
     import coop.meetings.models  # noqa: F401
     import coop.members.models  # noqa: F401

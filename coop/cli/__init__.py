@@ -127,7 +127,9 @@ def purge_rate_limits_command():
 
 
 def register(app: Flask) -> None:
+    from coop.assets.cli import register_commands as register_asset_commands
     from coop.members.privacy import register_retention_command
 
     register_retention_command(coop_cli)
+    register_asset_commands(coop_cli)
     app.cli.add_command(coop_cli)

@@ -185,6 +185,13 @@ def load_demo() -> bool:
             from coop.meetings import demo as meetings_demo
 
             meetings_demo.load(coop, chair)
+            from coop.assets.demo import load_energy_demo
+
+            load_energy_demo(coop, chair, rng, featured_email=f"lid@{dom}")
+        elif spec["slug"] == "dehof":
+            from coop.assets.demo import load_housing_demo
+
+            load_housing_demo(coop, chair, rng)
         # One member who left at the end of last year, with a proper history.
         leaver = register(person(rng, muni.name), None, spec["founded_on"])
         members.give_notice(leaver, by_member=True, actor=chair, given_on=date(2025, 6, 1))

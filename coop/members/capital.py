@@ -365,18 +365,13 @@ def _check_holdings(tx: ShareTransaction, share_type: ShareType, people: dict[in
     )
     for member_id in affected:
         person = people[member_id]
-        balance = 0
-        for day, _new, _id, movement in timeline:
-            balance += rules.holdings([movement]).get(member_id, 0)
-            if day >= tx.effective_on:
-                problem = rules.holding_problem(balance, minimum=0, maximum=share_type.max_per_member)
-                if problem:
-                    _refuse(problem, person, share_type, balance, day)
-        problem = rules.holding_problem(balance, minimum=share_type.min_per_member,
-                                        maximum=share_type.max_per_member,
-                                        leaving=_is_leaving(person))
-        if problem:
-            _refuse(problem, person, share_type, balance, timeline[-1][0])
+        found = rules.timeline_problem([(day, movement) for day, _new, _id, movement in timeline],
+                                       member_id, from_day=tx.effective_on,
+                                       minimum=share_type.min_per_member,
+                                       maximum=share_type.max_per_member, leaving=_is_leaving(person))
+        if found:
+            problem, balance, day = found
+            _refuse(problem, person, share_type, balance, day)
 
 
 def _refuse(problem: str, person: Member, share_type: ShareType, units: int, day: date):

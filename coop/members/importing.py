@@ -280,8 +280,8 @@ def guess_mapping(header: list[str]) -> dict[str, int]:
 # --- storage ---------------------------------------------------------------------------------
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+def upload_dir(folder: str = "imports") -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / folder
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -295,12 +295,14 @@ def too_large_message():
               mb=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
-def store_upload(stream, *, limit: int = MAX_UPLOAD_BYTES) -> tuple[Path, str, int]:
-    """Copy an upload to a random file name, refusing it as soon as it passes ``limit``.
+def store_upload(stream, *, limit: int = MAX_UPLOAD_BYTES, folder: str = "imports",
+                 too_large=None) -> tuple[Path, str, int]:
+    """Copy an upload to a random file name under ``UPLOAD_DIR/<folder>``, refusing it as soon
+    as it passes ``limit`` (with ``too_large`` as the message, if given).
 
     Returns the path, the SHA-256 of the bytes and their number.
     """
-    target = upload_dir() / (secrets.token_hex(16) + ".upload")
+    target = upload_dir(folder) / (secrets.token_hex(16) + ".upload")
     digest = hashlib.sha256()
     size = 0
     try:
@@ -309,7 +311,7 @@ def store_upload(stream, *, limit: int = MAX_UPLOAD_BYTES) -> tuple[Path, str, i
             while chunk := stream.read(64 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise _refuse(too_large_message())
+                    raise _refuse(too_large or too_large_message())
                 digest.update(chunk)
                 out.write(chunk)
     except BaseException:

@@ -123,3 +123,25 @@ def holding_problem(new_quantity: int, *, minimum: int, maximum: int | None,
     if maximum is not None and new_quantity > maximum:
         return "above_maximum"
     return None
+
+
+def timeline_problem(timeline, member_id, *, from_day: date, minimum: int, maximum: int | None,
+                     leaving: bool = False) -> tuple[str, int, date] | None:
+    """The first way a member's holding goes wrong along a ledger, or None.
+
+    ``timeline`` is a list of ``(day, Movement)`` in the order they count. From ``from_day``
+    on (the new line's effective date) the holding may be neither negative nor above the
+    maximum on any day; the final holding must lie within the minimum and the maximum (zero
+    allowed for a member who is leaving). Returns ``(problem, units, day)``.
+    """
+    balance = 0
+    for day, movement in timeline:
+        balance += holdings([movement]).get(member_id, 0)
+        if day >= from_day:
+            problem = holding_problem(balance, minimum=0, maximum=maximum)
+            if problem:
+                return problem, balance, day
+    problem = holding_problem(balance, minimum=minimum, maximum=maximum, leaving=leaving)
+    if problem:
+        return problem, balance, timeline[-1][0]
+    return None
