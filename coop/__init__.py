@@ -9,9 +9,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    from flask import has_request_context
     from flask_login import current_user
 
+    if not has_request_context():  # CLI and background jobs: the default, or force_locale
+        return None
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     if session.get("locale") in ("nl", "en"):

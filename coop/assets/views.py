@@ -23,6 +23,7 @@ from coop.assets.models import (DISTRIBUTION_STATUS_LABELS, KIND_LABELS,
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
+from coop.core.formatting import local_time
 from coop.core.forms import attempt, form_status, safe_next
 from coop.core.pagination import paginate
 from coop.core.permissions import can, public, require
@@ -61,17 +62,6 @@ def _back(default: str):
 def _flash_refusal(error: DomainError) -> None:
     db.session.rollback()
     flash(str(error.message), "error")
-
-
-@bp.app_template_filter("local_time")
-def local_time(moment: datetime | None, fmt: str = "short") -> str:
-    """A UTC datetime in Dutch time, formatted for the user's language."""
-    from babel.dates import format_datetime
-    from flask_babel import get_locale
-
-    if moment is None:
-        return ""
-    return format_datetime(moment, fmt, tzinfo=bookings.LOCAL, locale=str(get_locale() or "en"))
 
 
 @bp.app_template_filter("kw")

@@ -20,7 +20,8 @@ class DomainError(Exception):
         try:
             return str(self.message)
         except RuntimeError:  # no app or request context to translate in
-            return getattr(self.message, "_args", [repr(self.message)])[0]
+            args = self.message.__dict__.get("_args") if hasattr(self.message, "__dict__") else None
+            return args[0] if args else object.__repr__(self.message)
 
 
 ERROR_TITLES = {

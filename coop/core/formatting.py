@@ -1,8 +1,9 @@
 """Dates, numbers and money formatted by Babel for the user's language."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
+from coop.core import i18n
 from coop.core.i18n import format_currency, format_date, format_datetime, format_decimal
 
 
@@ -25,5 +26,17 @@ def fmt_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return "" if value is None else format_datetime(value, fmt)
 
 
+def local_time(value: datetime | None, fmt: str = "medium") -> str:
+    """A moment on the clock in the Netherlands (COOP_TIMEZONE): the date in the reader's
+    language and the time on the 24-hour clock, e.g. "maandag 14 december 2026, 19:30"."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(i18n.timezone())
+    return f"{format_date(local.date(), fmt)}, {local:%H:%M}"
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(money=money, number=number, date=fmt_date, datetime=fmt_datetime)
+    app.jinja_env.filters.update(money=money, number=number, date=fmt_date, datetime=fmt_datetime,
+                                 local_time=local_time)

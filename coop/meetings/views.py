@@ -2,8 +2,6 @@
 documents (served only to those allowed)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (Response, abort, flash, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
@@ -39,18 +37,6 @@ def labels():
     return {"MEETING_STATUS_LABELS": STATUS_LABELS, "MEETING_KIND_LABELS": KIND_LABELS,
             "ITEM_KIND_LABELS": ITEM_KIND_LABELS, "RSVP_LABELS": RSVP_LABELS,
             "PROPOSAL_STATUS_LABELS": PROPOSAL_STATUS_LABELS, "MeetingStatus": MeetingStatus}
-
-
-@bp.app_template_filter("local_time")
-def local_time(value: datetime | None, fmt: str = "medium") -> str:
-    """A UTC moment shown in Dutch time (meetings are held in the Netherlands): the date in the
-    reader's language and the time on the 24-hour clock, e.g. "maandag 14 december 2026, 19:30"."""
-    from flask_babel import format_date
-
-    if value is None:
-        return ""
-    local = value.astimezone(services.LOCAL_TZ)
-    return f"{format_date(local.date(), fmt)}, {local:%H:%M}"
 
 
 def _meeting(meeting_id: int) -> GeneralMeeting:

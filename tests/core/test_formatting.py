@@ -35,3 +35,13 @@ def test_a_language_switch_within_a_request_takes_effect(app):
         assert gettext("Sign in") != "Sign in"
         refresh()
         assert gettext("Sign in") != "Sign in"
+
+
+def test_a_domain_error_reads_outside_a_request(app):
+    # CLI commands and background jobs print refused changes without a request.
+    from flask_babel import lazy_gettext as _l
+
+    from coop.core.errors import DomainError
+
+    with app.app_context():
+        assert str(DomainError(_l("Nothing was changed."))) == "Nothing was changed."
