@@ -196,8 +196,10 @@ def create_api_token():
             form.name.data, actor=current_user, cooperative=g.coop))):
         token, secret = created[0]
         # Shown once, on this page (not stored, not in a redirect or flash message).
-        return render_template("api/token_created.html", token=token, secret=secret,
-                               api_base=request.url_root.rstrip("/") + bp.url_prefix)
+        return render_template(
+            "api/token_created.html", token=token, secret=secret,
+            example_url=f"{request.url_root.rstrip('/')}{bp.url_prefix}/coops/{g.coop.slug}/members",
+            back_url=url_for("members.list_api_tokens"))
     return _tokens_page(form, 400)
 
 

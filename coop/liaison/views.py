@@ -593,8 +593,11 @@ def create_muni_api_token():
     if form.validate_on_submit() and attempt(form, lambda: created.append(tokens.create_token(
             form.name.data, actor=current_user, municipality=g.municipality))):
         token, secret = created[0]
-        return render_template("liaison/api_token_created.html", token=token, secret=secret,
-                               api_base=request.url_root.rstrip("/") + api_bp.url_prefix)
+        return render_template(
+            "api/token_created.html", token=token, secret=secret,
+            example_url=(f"{request.url_root.rstrip('/')}{api_bp.url_prefix}/municipalities/"
+                         f"{g.municipality.slug}/requests"),
+            back_url=url_for("liaison.muni_api_tokens"))
     return _tokens_page(form, 400)
 
 
