@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
 from coop.extensions import db
-from coop.members.models import Member, ShareTransactionKind, ShareTransactionStatus
+from coop.members.models import LedgerLine, Member, ShareTransactionKind
 
 
 class AssetKind(enum.Enum):
@@ -134,42 +134,22 @@ PARTICIPATION_KIND_LABELS = {
 }
 
 
-class ParticipationMutation(db.Model):
-    """One line of an asset's participation ledger (subscribe, transfer, redeem). Holdings are
-    derived from the approved lines, as for member shares (same kinds and statuses)."""
+class ParticipationMutation(LedgerLine, db.Model):
+    """One line of an asset's participation ledger (subscribe, transfer, redeem), kept as the
+    share ledger is (same columns, kinds and statuses)."""
 
     __tablename__ = "participation_mutation"
     __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("(kind = 'transfer') = (counterparty_id IS NOT NULL)",
-                        name="counterparty_for_transfer"),
-        CheckConstraint("counterparty_id IS NULL OR counterparty_id <> member_id", name="not_to_self"),
+        *LedgerLine.checks(),
         Index("ix_participation_mutation_asset", "asset_id", "status", "effective_on"),
         Index("ix_participation_mutation_member", "member_id", "status"),
         Index("ix_participation_mutation_counterparty", "counterparty_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"), index=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"))
-    kind: Mapped[ShareTransactionKind] = mapped_column(str_enum(ShareTransactionKind, 16))
-    status: Mapped[ShareTransactionStatus] = mapped_column(
-        str_enum(ShareTransactionStatus, 16), default=ShareTransactionStatus.PROPOSED)
-    #: Subscription: who receives; redemption: who gives back; transfer: who gives.
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    #: Transfer only: who receives.
-    counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
-    quantity: Mapped[int] = mapped_column(Integer)
-    effective_on: Mapped[date]
-    note: Mapped[str | None] = mapped_column(Text)
-    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     asset: Mapped[Asset] = relationship()
-    member: Mapped[Member] = relationship(foreign_keys=[member_id])
-    counterparty: Mapped[Member | None] = relationship(foreign_keys=[counterparty_id])
 
 
 class EmissionFactor(db.Model):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
 from coop.extensions import db
@@ -247,33 +247,22 @@ class ShareTransactionStatus(enum.Enum):
     REJECTED = "rejected"
 
 
-class ShareTransaction(db.Model):
-    """One line of the share ledger. Holdings are derived from approved lines, never stored."""
+class LedgerLine:
+    """The columns of a ledger of units held by members (shares, participations in an asset):
+    who gives or receives how many from which day, proposed and decided by the board.
+    Holdings are derived from the approved lines, never stored."""
 
-    __tablename__ = "share_transaction"
-    __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint(
-            "(kind = 'transfer') = (counterparty_id IS NOT NULL)", name="counterparty_for_transfer"
-        ),
-        CheckConstraint("counterparty_id IS NULL OR counterparty_id <> member_id", name="not_to_self"),
-        Index("ix_share_transaction_member", "member_id", "status"),
-        Index("ix_share_transaction_counterparty", "counterparty_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"), index=True)
-    share_type_id: Mapped[int] = mapped_column(ForeignKey("share_type.id"))
     kind: Mapped[ShareTransactionKind] = mapped_column(str_enum(ShareTransactionKind, 16))
     status: Mapped[ShareTransactionStatus] = mapped_column(
         str_enum(ShareTransactionStatus, 16), default=ShareTransactionStatus.PROPOSED
     )
-    #: Issue: who receives; redemption: who gives back; transfer: who gives.
+    #: Issue/subscription: who receives; redemption: who gives back; transfer: who gives.
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     #: Transfer only: who receives.
     counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     quantity: Mapped[int] = mapped_column(Integer)
-    #: The day the transaction counts from (holdings "as of" a date use this).
+    #: The day the line counts from (holdings "as of" a date use this).
     effective_on: Mapped[date]
     note: Mapped[str | None] = mapped_column(Text)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -281,9 +270,39 @@ class ShareTransaction(db.Model):
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    @declared_attr
+    def member(cls) -> Mapped[Member]:
+        return relationship(foreign_keys=[cls.member_id])
+
+    @declared_attr
+    def counterparty(cls) -> Mapped[Member | None]:
+        return relationship(foreign_keys=[cls.counterparty_id])
+
+    @staticmethod
+    def checks() -> tuple[CheckConstraint, ...]:
+        """The rules every ledger line keeps, also in the database."""
+        return (
+            CheckConstraint("quantity > 0", name="quantity_positive"),
+            CheckConstraint("(kind = 'transfer') = (counterparty_id IS NOT NULL)",
+                            name="counterparty_for_transfer"),
+            CheckConstraint("counterparty_id IS NULL OR counterparty_id <> member_id", name="not_to_self"),
+        )
+
+
+class ShareTransaction(LedgerLine, db.Model):
+    """One line of the share ledger."""
+
+    __tablename__ = "share_transaction"
+    __table_args__ = (
+        *LedgerLine.checks(),
+        Index("ix_share_transaction_member", "member_id", "status"),
+        Index("ix_share_transaction_counterparty", "counterparty_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_type_id: Mapped[int] = mapped_column(ForeignKey("share_type.id"))
+
     share_type: Mapped[ShareType] = relationship()
-    member: Mapped[Member] = relationship(foreign_keys=[member_id])
-    counterparty: Mapped[Member | None] = relationship(foreign_keys=[counterparty_id])
 
 
 class FeeCharge(db.Model):
