@@ -124,6 +124,8 @@ def _str_field(data: dict, name: str, required: bool = True) -> str | None:
         return None
     if not isinstance(value, str):
         raise ApiError(name, _("%(name)s must be a string.", name=name))
+    if "\x00" in value:  # no database text column can hold it (PostgreSQL refuses)
+        raise ApiError(name, _("%(name)s may not contain NUL characters.", name=name))
     return value
 
 

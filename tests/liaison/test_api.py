@@ -12,7 +12,7 @@ from coop.api.models import ApiToken
 from coop.api.openapi import build_document
 from coop.core.audit import AuditEntry
 from coop.liaison import services
-from coop.liaison.models import RequestKind, RequestStatus
+from coop.liaison.models import RequestKind, RequestMessage, RequestStatus
 from tests.liaison.conftest import catalogue_type
 
 BASE = "/api/v1/municipalities/gem-m/requests"
@@ -126,6 +126,11 @@ def test_malformed_bodies_get_400(client, db, world, submitted, token_m):
         assert r.status_code == 400, body
     r = client.post(f"{BASE}/{submitted.id}/messages", json={"body": "x" * (5 * 1024 * 1024)}, headers=h)
     assert r.status_code in (409, 413)
+    # A NUL character fits no text column (PostgreSQL refuses it): a clear 400, nothing stored.
+    r = client.post(f"{BASE}/{submitted.id}/messages", json={"body": "a\x00b"}, headers=h)
+    assert r.status_code == 400 and "NUL" in r.get_json()["message"]
+    assert all("\x00" not in body for body in db.session.scalars(
+        select(RequestMessage.body).where(RequestMessage.request_id == submitted.id)))
 
 
 def test_liaison_creates_and_revokes_municipality_tokens(client, db, world, login_as):
