@@ -360,3 +360,53 @@ class Proxy(db.Model):
 
     grantor = relationship("Member", foreign_keys=[grantor_id])
     holder = relationship("Member", foreign_keys=[holder_id])
+
+
+class Resolution(db.Model):
+    """An entry of the resolutions register (besluitenregister): a decision of the general
+    meeting, numbered per cooperative and year (``ALV-2026-03``).
+
+    The voting module enters adopted motions here; the accountability module follows each
+    resolution up until it is carried out. A number is never reused.
+    """
+
+    __tablename__ = "resolution"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "year", "seq", name="uq_resolution_number"),
+        CheckConstraint("seq > 0", name="seq_positive"),
+        CheckConstraint("year >= 1800 AND year <= 9999", name="year_range"),
+        Index("ix_resolution_meeting", "meeting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"))
+    #: The meeting that took the decision.
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("general_meeting.id"))
+    #: The agenda item it was taken under (None when the item was later removed).
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    #: The year of the number: the year of ``adopted_on``.
+    year: Mapped[int] = mapped_column(Integer)
+    #: Position within the cooperative's year, from 1.
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The text of the decision as adopted.
+    text: Mapped[str] = mapped_column(Text)
+    adopted_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    cooperative = relationship("Cooperative")
+    meeting: Mapped[GeneralMeeting] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+
+    @property
+    def number(self) -> str:
+        return format_resolution_number(self.year, self.seq)
+
+    def __repr__(self) -> str:
+        return f"<Resolution {self.number}>"
+
+
+def format_resolution_number(year: int, seq: int) -> str:
+    """``ALV-2026-03``: the register's number of the ``seq``-th resolution of ``year``."""
+    return f"ALV-{year}-{seq:02d}"

@@ -9,6 +9,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, or_, select
+from sqlalchemy import text as text_sql
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit, mail
@@ -20,7 +21,7 @@ from coop.meetings import rules
 from coop.meetings.models import (AgendaChange, AgendaItem, Attendance, Convocation, DocumentKind,
                                   GeneralMeeting, ItemKind, MeetingDocument, MeetingKind,
                                   MeetingStatus, MemberProposal, MemberQuestion, ProposalSignature,
-                                  ProposalStatus, Proxy, ProxySource, Rsvp)
+                                  ProposalStatus, Proxy, ProxySource, Resolution, Rsvp)
 from coop.members.models import Channel, Member, MemberStatus
 from coop.members.services import voting_member_ids_on
 from coop.orgs.models import Cooperative
@@ -771,3 +772,33 @@ def upcoming_and_past(coop: Cooperative, *, include_drafts: bool):
                                                     MeetingStatus.IN_SESSION)]
     return list(reversed(upcoming)), [m for m in meetings if m not in upcoming]
 
+
+
+def record_resolution(meeting: GeneralMeeting, *, title: str, text: str, actor,
+                      item: AgendaItem | None = None, adopted_on: date | None = None) -> Resolution:
+    """Enter a decision of ``meeting`` in the resolutions register under the next number of
+    its year. The meeting must have been held (in session or later)."""
+    if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CONVENED):
+        raise DomainError(_l("Only a meeting that has been held takes decisions."))
+    if item is not None and item.meeting_id != meeting.id:
+        raise DomainError(_l("That agenda item belongs to another meeting."))
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title or not text:
+        raise DomainError(_l("A resolution needs a title and the text as adopted."))
+    adopted_on = adopted_on or local_day(meeting.starts_at)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two decisions recorded at once must not draw the same number.
+        db.session.execute(text_sql("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                           {"k": f"resolution:{meeting.cooperative_id}:{adopted_on.year}"})
+    last = db.session.scalar(
+        select(func.max(Resolution.seq)).where(Resolution.cooperative_id == meeting.cooperative_id,
+                                               Resolution.year == adopted_on.year))
+    resolution = Resolution(
+        cooperative_id=meeting.cooperative_id, meeting=meeting, agenda_item=item,
+        year=adopted_on.year, seq=(last or 0) + 1, title=title[:200], text=text,
+        adopted_on=adopted_on, created_by_id=getattr(actor, "id", None))
+    db.session.add(resolution)
+    db.session.flush()
+    _audit("resolution.recorded", meeting, actor, number=resolution.number,
+           resolution_id=resolution.id)
+    return resolution
