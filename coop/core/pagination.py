@@ -40,6 +40,10 @@ class CappedPagination(SelectPagination):
         return self.page + 1 if self.has_next else None
 
 
+class CappedRowPagination(CappedPagination, RowPagination):
+    """Whole rows, counted up to a cap (a large list read as plain rows)."""
+
+
 def paginate(stmt, per_page: int | None = None, rows: bool = False, cap: int | None = None):
     """A page of ``stmt`` per the ``page`` query argument: entities, or whole rows with ``rows``;
     with ``cap``, at most that many rows are counted."""
@@ -50,7 +54,7 @@ def paginate(stmt, per_page: int | None = None, rows: bool = False, cap: int | N
     kwargs = dict(select=stmt, session=db.session, page=page, per_page=per_page, max_per_page=200,
                   error_out=False)
     if rows:
-        return RowPagination(**kwargs)
+        return CappedRowPagination(cap=cap, **kwargs) if cap else RowPagination(**kwargs)
     if cap:
         return CappedPagination(cap=cap, **kwargs)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=200, error_out=False)
