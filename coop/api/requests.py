@@ -206,15 +206,18 @@ def list_requests(muni_slug: str):
         conditions.append(~(LiaisonRequest.status.in_(RUNNING_STATUSES) & (LiaisonRequest.due_on < today)))
     if since is not None:
         conditions.append(LiaisonRequest.updated_at >= since)
-    counted = db.session.scalar(select(func.count()).select_from(
-        select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery()))
+    # The capped count rides along in the page's query (an uncorrelated subquery: computed once,
+    # one round trip), and the page reads one row more than it shows: whether there is a next
+    # page, without counting. Only an empty page needs the count on its own.
+    counted = select(func.count()).select_from(
+        select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery()).scalar_subquery()
     if after:
         conditions.append(LiaisonRequest.id > after)
-    # One row more than the page: whether there is a next page, without counting.
     rows = db.session.execute(
-        select(*LIST_COLUMNS).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
+        select(*LIST_COLUMNS, counted.label("counted")).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
         .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions)
         .order_by(LiaisonRequest.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
+    counted = rows[0].counted if rows else db.session.scalar(select(counted))
     more = len(rows) > per_page
     items = [_summary(r, r.coop_slug, r.coop_name, r.kvk_number, r.kind, today) for r in rows[:per_page]]
     next_url = None
