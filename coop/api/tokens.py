@@ -79,7 +79,7 @@ def find_active(secret: str):
 
     if not _valid_form(secret):
         return None
-    return db.session.execute(
+    return db.session.connection().execute(
         select(ApiToken.id, ApiToken.cooperative_id, ApiToken.municipality_id, ApiToken.last_used_at,
                func.coalesce(Cooperative.slug, Municipality.slug).label("slug"))
         .outerjoin(Cooperative, Cooperative.id == ApiToken.cooperative_id)
