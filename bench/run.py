@@ -116,11 +116,18 @@ def seed(env: dict, size: int, scenario, workdir: Path) -> list[dict]:
     return json.loads(accounts_path.read_text(encoding="utf-8"))
 
 
-def choose_accounts(accounts: list[dict], users: int, shares: dict[str, float]) -> list[dict]:
+def choose_accounts(accounts: list[dict], users: int, scenario) -> list[dict]:
     """``users`` distinct accounts: the scenario's share of each kind, the rest plain members
-    spread over the cooperatives."""
+    spread over the cooperatives. Accounts with nothing to visit in the scenario are left out
+    (e.g. a liaison of a municipality without an API token in ``liaison-api``): a simulated
+    user without pages would spin without sending a request and take the server's CPU."""
+    from scenarios import pages_for
+
+    shares = scenario.user_shares
     by_kind: dict[str, list[dict]] = {}
     for a in accounts:
+        if not pages_for(scenario, a):
+            continue
         by_kind.setdefault(a["kind"], []).append(a)
     chosen: list[dict] = []
     for kind, share in shares.items():
@@ -401,7 +408,7 @@ def main() -> int:
                 with database(backend, args.pg_database, args.keep) as url:
                     env = app_env(url, secrets.token_urlsafe(48))
                     accounts = seed(env, args.size, scenario, workdir)
-                    chosen = choose_accounts(accounts, args.users, scenario.user_shares)
+                    chosen = choose_accounts(accounts, args.users, scenario)
                     accounts_path = workdir / "users.json"
                     accounts_path.write_text(json.dumps(chosen), encoding="utf-8")
                     kinds = {}
