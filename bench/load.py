@@ -105,7 +105,7 @@ def solo(host: str, accounts: list[dict], scenario_name: str, repeat: int) -> di
         key = account["email"] if account else ""
         if key not in sessions:
             sessions[key] = FastHttpSession(host, env.events.request, user=None)
-            if account:
+            if account and SCENARIOS[scenario_name].sign_in:
                 locustfile.sign_in(sessions[key], account)
         client = sessions[key]
         times, failures = [], 0

@@ -7,7 +7,8 @@
 For each backend: a fresh database (SQLite in a temporary folder; PostgreSQL database
 ``coop_bench`` dropped and created), ``flask db upgrade``, ``flask coop demo``, ``--size``
 extra rows (``seed.py``) and ``flask coop audit-verify``; then gunicorn on 127.0.0.1 with the
-production configuration (a real secret, rate limits in the database) and two load phases of
+production configuration (a real secret, rate limits in the database; the API's limit per token raised so that the
+bench's single token is not refused) and two load phases of
 ``--seconds`` each with ``--users`` concurrent clients and no think time:
 
 * pages: signed-in users (one demo account each) over the scenario's page mix;
@@ -94,7 +95,10 @@ def app_env(url: str, secret: str) -> dict:
     (database-backed, ``coopsql://``) rate-limit storage. Only mail is switched off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COOP_")}
     env.update(COOP_SECRET_KEY=secret, COOP_DATABASE_URL=url, COOP_MAIL_BACKEND="null",
-               FLASK_APP="coop", PYTHONUNBUFFERED="1")
+               FLASK_APP="coop", PYTHONUNBUFFERED="1",
+               # The API limit still counts every call (its database write is measured); only its
+               # ceiling is raised: the bench's one token sends far more than 600 calls a minute.
+               COOP_API_RATE_LIMIT="1000000 per minute")
     return env
 
 
@@ -112,11 +116,18 @@ def seed(env: dict, size: int, scenario, workdir: Path) -> list[dict]:
     return json.loads(accounts_path.read_text(encoding="utf-8"))
 
 
-def choose_accounts(accounts: list[dict], users: int, shares: dict[str, float]) -> list[dict]:
+def choose_accounts(accounts: list[dict], users: int, scenario) -> list[dict]:
     """``users`` distinct accounts: the scenario's share of each kind, the rest plain members
-    spread over the cooperatives."""
+    spread over the cooperatives. Accounts with nothing to visit in the scenario are left out
+    (e.g. a liaison of a municipality without an API token in ``liaison-api``): a simulated
+    user without pages would spin without sending a request and take the server's CPU."""
+    from scenarios import pages_for
+
+    shares = scenario.user_shares
     by_kind: dict[str, list[dict]] = {}
     for a in accounts:
+        if not pages_for(scenario, a):
+            continue
         by_kind.setdefault(a["kind"], []).append(a)
     chosen: list[dict] = []
     for kind, share in shares.items():
@@ -329,16 +340,19 @@ def print_report(results: list[dict], args, workers_note: str) -> None:
     print()
     print("pages = the scenario's page mix, signed in; bare = GET /health (SELECT 1) on the same")
     print("server with the same users and duration; 'alone' = one client only (median, mean).")
-    print(f"Targets: pages ≥ {RATIO_TARGET} × bare throughput, "
-          f"pages p95 ≤ {P95_TARGET_MS:.0f} ms "
-          f"at {args.users} users.")
+    targets = SCENARIOS[args.scenario].targets
+    wanted = {"ratio": f"pages ≥ {RATIO_TARGET} × bare throughput",
+              "p95": f"pages p95 ≤ {P95_TARGET_MS:.0f} ms"}
+    print(f"Targets of this scenario: {', '.join(wanted[t] for t in targets)} at {args.users} users"
+          " (a figure without a target is shown for information).")
     for r in results:
         p, b = r["pages"]["total"], r["bare"]["total"]
         ratio = p["rps"] / b["rps"] if b["rps"] else 0.0
         r["ratio"] = ratio
         ok_ratio, ok_p95 = ratio >= RATIO_TARGET, (p["p95"] or 1e9) <= P95_TARGET_MS
-        print(f"  {r['backend']:<11} ratio {ratio:.2f} ({'met' if ok_ratio else 'NOT met'}), "
-              f"p95 {ms(p['p95'])} ms ({'met' if ok_p95 else 'NOT met'})"
+        verdict = lambda t, ok: f" ({'met' if ok else 'NOT met'})" if t in targets else ""  # noqa: E731
+        print(f"  {r['backend']:<11} ratio {ratio:.2f}{verdict('ratio', ok_ratio)}, "
+              f"p95 {ms(p['p95'])} ms{verdict('p95', ok_p95)}"
               f"{'' if p['failures'] + b['failures'] == 0 else '  — with failures!'}")
     busy = [(r["backend"], ph, r[ph]["other_cpu"]) for r in results for ph in ("pages", "bare")
             if r[ph].get("other_cpu", 0) > 0.10]
@@ -394,7 +408,7 @@ def main() -> int:
                 with database(backend, args.pg_database, args.keep) as url:
                     env = app_env(url, secrets.token_urlsafe(48))
                     accounts = seed(env, args.size, scenario, workdir)
-                    chosen = choose_accounts(accounts, args.users, scenario.user_shares)
+                    chosen = choose_accounts(accounts, args.users, scenario)
                     accounts_path = workdir / "users.json"
                     accounts_path.write_text(json.dumps(chosen), encoding="utf-8")
                     kinds = {}

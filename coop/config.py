@@ -38,6 +38,7 @@ ENV_SETTINGS: dict[str, tuple[str, object]] = {
     "COOP_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "COOP_PROXY_COUNT": ("PROXY_COUNT", int),
     "COOP_TIMEZONE": ("BABEL_DEFAULT_TIMEZONE", str),
+    "COOP_API_RATE_LIMIT": ("API_RATE_LIMIT", str),
 }
 
 

@@ -62,13 +62,15 @@ def token_required(view):
         g.api_token_id = token.id
         g.api_cooperative_id = token.cooperative_id
         g.api_municipality_id = token.municipality_id
+        #: The web address name of the token's cooperative or municipality.
+        g.api_tenant_slug = token.slug
         _note_use(token)
         return view(*args, **kwargs)
 
     return wrapped
 
 
-def _note_use(token: ApiToken) -> None:
+def _note_use(token) -> None:
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return
@@ -78,7 +80,7 @@ def _note_use(token: ApiToken) -> None:
 
 def tenant_coop(slug: str) -> Cooperative:
     """The cooperative named in the URL, when the request's token belongs to it; else 404."""
-    if g.get("api_cooperative_id") is None:
+    if g.get("api_cooperative_id") is None or slug != g.get("api_tenant_slug"):
         abort(404)
     coop = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug))
     if coop is None or coop.id != g.api_cooperative_id:

@@ -38,10 +38,17 @@ MOVES = {
 }
 
 
+def tenant_municipality_id(slug: str) -> int:
+    """The id of the municipality named in the URL, when the request's token belongs to it (no
+    query: the token's lookup brought its tenant's name); else 404."""
+    if g.get("api_municipality_id") is None or slug != g.get("api_tenant_slug"):
+        abort(404)
+    return g.api_municipality_id
+
+
 def tenant_municipality(slug: str) -> Municipality:
     """The municipality named in the URL, when the request's token belongs to it; else 404."""
-    if g.get("api_municipality_id") is None:
-        abort(404)
+    tenant_municipality_id(slug)
     muni = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     if muni is None or muni.id != g.api_municipality_id:
         abort(404)
@@ -70,11 +77,12 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _summary(r: LiaisonRequest, coop: Cooperative, kind: RequestKind, today: date) -> dict:
+def _summary(r, coop_slug: str, coop_name: str, kvk_number: str, kind: RequestKind, today: date) -> dict:
+    """A request as the list shows it; ``r`` is an entity or a row with the same column names."""
     overdue = r.status in RUNNING_STATUSES and r.due_on is not None and r.due_on < today
     return {
         "id": r.id, "receipt_number": r.receipt_number, "kind": kind.value, "subject": r.subject,
-        "cooperative": {"slug": coop.slug, "name": coop.name, "kvk_number": coop.kvk_number},
+        "cooperative": {"slug": coop_slug, "name": coop_name, "kvk_number": kvk_number},
         "status": r.status.value, "outcome": r.outcome.value if r.outcome else None,
         "received_on": _iso(r.received_on), "due_on": _iso(r.due_on), "decided_on": _iso(r.decided_on),
         "notice_on": _iso(r.notice_on), "is_overdue": overdue, "updated_at": _iso(r.updated_at),
@@ -84,7 +92,8 @@ def _summary(r: LiaisonRequest, coop: Cooperative, kind: RequestKind, today: dat
 def _detail(r: LiaisonRequest) -> dict:
     today = services.today()
     state = services.term_state(r, today)
-    out = _summary(r, r.cooperative, r.request_type.kind, today)
+    c = r.cooperative
+    out = _summary(r, c.slug, c.name, c.kvk_number, r.request_type.kind, today)
     out.update({
         "body": r.body, "location": r.location, "answer": r.answer_text, "legal_basis": r.request_type.legal_basis,
         "is_suspended": bool(state and state.is_suspended), "is_overdue": bool(state and state.is_overdue),
@@ -155,12 +164,25 @@ def _api_route(rule: str, **options):
     return decorate
 
 
+#: The list counts at most this many requests (``total_is_capped`` says when there are more):
+#: an exact count would read every request of the municipality on each call.
+COUNT_CAP = 1_000
+#: What the list reads: columns, not entities (no identity map, no lazy loads).
+LIST_COLUMNS = (LiaisonRequest.id, LiaisonRequest.receipt_number, LiaisonRequest.subject, LiaisonRequest.status,
+                LiaisonRequest.outcome, LiaisonRequest.received_on, LiaisonRequest.due_on, LiaisonRequest.decided_on,
+                LiaisonRequest.notice_on, LiaisonRequest.updated_at, Cooperative.slug.label("coop_slug"),
+                Cooperative.name.label("coop_name"), Cooperative.kvk_number, RequestType.kind)
+
+
 @_api_route("/municipalities/<muni_slug>/requests")
 def list_requests(muni_slug: str):
-    muni = tenant_municipality(muni_slug)
+    """One page in id order. ``next`` continues after the page's last id (keyset: every page costs
+    the same, however deep); ``page`` still works as an offset on top of ``after``."""
+    muni_id = tenant_municipality_id(muni_slug)
     try:
         page = _int_arg("page", 1, 1, 100_000)
         per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        after = _int_arg("after", 0, 0, 2**31 - 1)
         status = _enum_arg("status", STATUSES)
         kind = _enum_arg("kind", [k.value for k in RequestKind])
         coop_slug = (request.args.get("cooperative") or "").strip() or None
@@ -169,37 +191,45 @@ def list_requests(muni_slug: str):
     except ApiError as error:
         return bad_request(error)
     today = services.today()
-    conditions = [LiaisonRequest.municipality_id == muni.id, LiaisonRequest.status != RequestStatus.DRAFT]
+    conditions = [LiaisonRequest.municipality_id == muni_id, LiaisonRequest.status != RequestStatus.DRAFT]
     if status:
         conditions.append(LiaisonRequest.status == RequestStatus(status))
     if kind:
-        conditions.append(RequestType.kind == RequestKind(kind))
+        conditions.append(LiaisonRequest.request_type_id == select(RequestType.id).where(
+            RequestType.municipality_id == muni_id, RequestType.kind == RequestKind(kind)).scalar_subquery())
     if coop_slug:
-        conditions.append(Cooperative.slug == coop_slug)
+        conditions.append(LiaisonRequest.cooperative_id == select(Cooperative.id).where(
+            Cooperative.slug == coop_slug).scalar_subquery())
     if overdue is True:
         conditions += [LiaisonRequest.status.in_(RUNNING_STATUSES), LiaisonRequest.due_on < today]
     elif overdue is False:
         conditions.append(~(LiaisonRequest.status.in_(RUNNING_STATUSES) & (LiaisonRequest.due_on < today)))
     if since is not None:
         conditions.append(LiaisonRequest.updated_at >= since)
-    base = (select(LiaisonRequest, Cooperative, RequestType.kind)
-            .join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
-            .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions))
-    counted = select(func.count()).select_from(LiaisonRequest)
-    if kind:  # join only what the filters need: counting is the costly part on a large inbox
-        counted = counted.join(RequestType, RequestType.id == LiaisonRequest.request_type_id)
-    if coop_slug:
-        counted = counted.join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
-    total = db.session.scalar(counted.where(*conditions))
-    rows = db.session.execute(base.order_by(LiaisonRequest.id).offset((page - 1) * per_page).limit(per_page)).all()
-    items = [_summary(r, c, k, today) for r, c, k in rows]
+    # Counted up to the cap only; the page reads one row more than it shows: whether there is a
+    # next page, without counting. (The count as a subquery of the page's query costs PostgreSQL
+    # more planning than the second round trip saves.)
+    # Plain Core statements on the session's connection: no ORM execution layer for rows
+    # that never become entities.
+    conn = db.session.connection()
+    counted = conn.execute(select(func.count()).select_from(
+        select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery())).scalar_one()
+    if after:
+        conditions.append(LiaisonRequest.id > after)
+    rows = conn.execute(
+        select(*LIST_COLUMNS).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
+        .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions)
+        .order_by(LiaisonRequest.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
+    more = len(rows) > per_page
+    items = [_summary(r, r.coop_slug, r.coop_name, r.kvk_number, r.kind, today) for r in rows[:per_page]]
     next_url = None
-    if page * per_page < total:
+    if more:
         args = {k: v for k, v in request.args.items()
                 if k in ("status", "kind", "cooperative", "overdue", "updated_since") and v}
-        next_url = url_for("api.list_requests", muni_slug=muni.slug, page=page + 1, per_page=per_page,
+        next_url = url_for("api.list_requests", muni_slug=muni_slug, after=items[-1]["id"], per_page=per_page,
                            _external=True, **args)
-    return _private(jsonify({"items": items, "page": page, "per_page": per_page, "total": total, "next": next_url}))
+    return _private(jsonify({"items": items, "page": page, "per_page": per_page, "total": min(counted, COUNT_CAP),
+                             "total_is_capped": counted > COUNT_CAP, "next": next_url}))
 
 
 @_api_route("/municipalities/<muni_slug>/requests/<int:request_id>")
@@ -293,11 +323,18 @@ SCHEMAS = {
         },
     },
     "RequestPage": {
-        "type": "object", "required": ["items", "page", "per_page", "total", "next"],
+        "type": "object", "required": ["items", "page", "per_page", "total", "total_is_capped", "next"],
         "properties": {"items": {"type": "array", "items": ref("schemas", "RequestSummary")},
                        "page": {"type": "integer", "minimum": 1},
                        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                       "total": {"type": "integer", "minimum": 0}, "next": nullable("string", format="uri")},
+                       "total": {"type": "integer", "minimum": 0, "maximum": COUNT_CAP,
+                                 "description": f"How many requests match the filters (not counting `after`), "
+                                                f"counted up to {COUNT_CAP:,}."},
+                       "total_is_capped": {"type": "boolean",
+                                           "description": f"true: more than {COUNT_CAP:,} requests match; "
+                                                          "`total` is then the cap."},
+                       "next": {**nullable("string", format="uri"),
+                                "description": "The next page (continues after this page's last id), or null."}},
     },
     "StatusChange": {
         "type": "object", "required": ["status"],
@@ -325,6 +362,9 @@ PARAMETERS = {
     "overdue": {"name": "overdue", "in": "query", "required": False,
                 "description": "true: only requests whose term has passed without an answer.",
                 "schema": {"type": "string", "enum": ["true", "false"]}},
+    "after": {"name": "after", "in": "query", "required": False,
+              "description": "Only requests with a larger id: the `next` link continues with it.",
+              "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}},
     "request_per_page": {"name": "per_page", "in": "query", "required": False,
                          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
 }
@@ -347,8 +387,9 @@ def _post(operation_id: str, summary: str, schema: str) -> dict:
 
 add_path("/municipalities/{municipality}/requests", {"get": {
     "operationId": "listRequests", "summary": "Requests sent to the municipality, page by page.",
-    "description": "Ordered by id. Needs a token created by a liaison of the municipality.", "tags": ["requests"],
-    "parameters": [ref("parameters", n) for n in ("municipality", "page", "request_per_page", "request_status",
+    "description": "Ordered by id; follow `next` (keyset: each page costs the same, however deep). Needs a "
+                   "token created by a liaison of the municipality.", "tags": ["requests"],
+    "parameters": [ref("parameters", n) for n in ("municipality", "page", "after", "request_per_page", "request_status",
                                                   "request_kind", "cooperative", "overdue", "updated_since")],
     "responses": {"200": json_response("One page of requests.", ref("schemas", "RequestPage")), **_ERRORS},
 }}, schemas=SCHEMAS, parameters=PARAMETERS)

@@ -119,12 +119,16 @@ def load_tenant(endpoint, values) -> None:
 
 def _endpoints_expecting(key: str) -> frozenset[str]:
     """Endpoints whose URL has a ``<coop>`` (or ``<municipality>``) part, worked out once per
-    app and URL map size (routes are all added before the app serves)."""
+    app and number of endpoints (routes are all added before the app serves).
+
+    Called by every ``url_for``: the check must stay cheap (``url_map._rules`` builds a new list
+    of every rule on each access, which cost a page of 50 links several milliseconds)."""
     known = current_app.extensions.setdefault("coop.tenant_endpoints", {})
-    rules = current_app.url_map._rules
+    by_endpoint = current_app.url_map._rules_by_endpoint
     entry = known.get(key)
-    if entry is None or entry[0] != len(rules):
-        entry = known[key] = (len(rules), frozenset(r.endpoint for r in rules if key in r.arguments))
+    if entry is None or entry[0] != len(by_endpoint):
+        entry = known[key] = (len(by_endpoint), frozenset(
+            endpoint for endpoint, rules in by_endpoint.items() if any(key in r.arguments for r in rules)))
     return entry[1]
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
@@ -69,6 +70,8 @@ OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.ACKNOWLEDGED, RequestSta
                  RequestStatus.IN_PROGRESS)
 #: Statuses in which the term is running (not suspended).
 RUNNING_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.ACKNOWLEDGED, RequestStatus.IN_PROGRESS)
+#: The condition of the partial index of open requests (the inbox's default view).
+OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")"
 
 
 #: What the status history shows for each kind of event.
@@ -181,6 +184,13 @@ class LiaisonRequest(db.Model):
         CheckConstraint("status <> 'decided' OR outcome IS NOT NULL", name="decided_has_outcome"),
         Index("ix_liaison_request_muni_status_due", "municipality_id", "status", "due_on"),
         Index("ix_liaison_request_coop_created", "cooperative_id", "created_at"),
+        # The inbox and the API (issue 8, Measure): each list reads its page in index order and
+        # stops after it, instead of sorting every matching row.
+        Index("ix_liaison_request_open_due", "municipality_id", "due_on", "id",
+              sqlite_where=sql_text(OPEN_SQL), postgresql_where=sql_text(OPEN_SQL)),
+        Index("ix_liaison_request_muni_due", "municipality_id", "due_on", "id"),
+        Index("ix_liaison_request_muni_type_due", "municipality_id", "request_type_id", "due_on", "id"),
+        Index("ix_liaison_request_muni_id", "municipality_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

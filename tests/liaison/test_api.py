@@ -53,6 +53,33 @@ def test_filters(client, db, world, submitted, token_m):
     assert client.get(BASE + "?overdue=maybe", headers=bearer(token_m)).json["parameter"] == "overdue"
 
 
+def test_next_links_continue_after_the_last_id_and_counts_stop_at_the_cap(client, db, world, token_m, monkeypatch):
+    from coop.api import requests as api_requests
+
+    woo = catalogue_type(world.muni_m, RequestKind.WOO)
+    ids = []
+    for i in range(5):
+        req = services.create_draft(world.coop_a, woo, subject=f"Verzoek {i}", body="B", actor=world.board_a)
+        services.submit(req, actor=world.board_a)
+        ids.append(req.id)
+    db.session.commit()
+    seen, url = [], BASE + "?per_page=2&kind=woo"
+    while url:
+        body = client.get(url, headers=bearer(token_m)).json
+        assert body["total"] == 5 and body["total_is_capped"] is False and len(body["items"]) <= 2
+        seen += [i["id"] for i in body["items"]]
+        url = body["next"]
+        assert url is None or ("after=" in url and "kind=woo" in url and "per_page=2" in url)
+    assert seen == ids
+    after = client.get(f"{BASE}?after={ids[2]}", headers=bearer(token_m)).json
+    assert [i["id"] for i in after["items"]] == ids[3:] and after["next"] is None
+    assert client.get(BASE + "?page=3&per_page=2", headers=bearer(token_m)).json["items"][0]["id"] == ids[4]
+    assert client.get(BASE + "?after=-1", headers=bearer(token_m)).json["parameter"] == "after"
+    monkeypatch.setattr(api_requests, "COUNT_CAP", 3)
+    capped = client.get(BASE, headers=bearer(token_m)).json
+    assert capped["total"] == 3 and capped["total_is_capped"] is True and len(capped["items"]) == 5
+
+
 def test_drafts_and_other_municipalities_are_invisible(client, db, world, draft, token_m):
     assert client.get(BASE, headers=bearer(token_m)).json["total"] == 0
     assert client.get(f"{BASE}/{draft.id}", headers=bearer(token_m)).status_code == 404

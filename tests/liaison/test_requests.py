@@ -426,6 +426,23 @@ def test_inbox_queries_stay_constant(client, db, world, login_as, queries_stay_c
     queries_stay_constant(client, "/m/gem-m/requests", grow, 2, 10)
 
 
+def test_a_large_inbox_counts_up_to_a_cap_and_still_pages_on(client, db, world, login_as, monkeypatch):
+    from coop.liaison import views
+
+    monkeypatch.setattr(views, "INBOX_COUNT_CAP", 3)
+    woo = catalogue_type(world.muni_m, RequestKind.WOO)
+    for i in range(5):
+        req = services.create_draft(world.coop_a, woo, subject=f"Verzoek {i}", body="B", actor=world.board_a)
+        services.submit(req, actor=world.board_a)
+    db.session.commit()
+    login_as(client, world.liaison_m)
+    page = client.get("/m/gem-m/requests").get_data(as_text=True)
+    assert "More than 3 found" in page and all(f"Verzoek {i}<" in page for i in range(5))
+    assert "More than" not in client.get("/m/gem-m/requests?kind=question").get_data(as_text=True)
+    monkeypatch.setattr(views, "INBOX_COUNT_CAP", 10)
+    assert "5 requests" in client.get("/m/gem-m/requests").get_data(as_text=True)
+
+
 def test_region_lists_the_collectives_with_size_and_contact(client, db, world, login_as):
     login_as(client, world.liaison_m)
     page = client.get("/m/gem-m/region").get_data(as_text=True)
