@@ -214,13 +214,13 @@ def receipt_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 
-def paper_totals_refusal(totals: dict[str, int], *, handed_out: int, present_plus_represented: int,
-                         already_online: int) -> str | None:
-    """Why counted paper totals of a secret vote cannot be accepted (None when they can)."""
+def paper_totals_refusal(totals: dict[str, int], *, handed_out: int, present_plus_represented: int) -> str | None:
+    """Why counted paper totals of a secret vote cannot be accepted (None when they can): more
+    ballots counted than papers handed out, or more papers than members present or represented."""
     if any(n < 0 for n in totals.values()) or handed_out < 0:
         return "negative"
     if sum(totals.values()) > handed_out:
         return "exceeds_handed_out"
-    if handed_out + already_online > present_plus_represented:
+    if handed_out > present_plus_represented:
         return "exceeds_present"
     return None

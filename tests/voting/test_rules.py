@@ -145,10 +145,10 @@ def test_approval_elects_the_most_approved_and_draws_ties_for_the_last_seat():
 
 
 def test_paper_totals_may_not_exceed_the_papers_handed_out_or_those_present():
-    ok = dict(handed_out=10, present_plus_represented=12, already_online=2)
+    ok = dict(handed_out=10, present_plus_represented=10)
     assert rules.paper_totals_refusal({FOR: 6, AGAINST: 4}, **ok) is None
     assert rules.paper_totals_refusal({FOR: 7, AGAINST: 4}, **ok) == "exceeds_handed_out"
-    assert rules.paper_totals_refusal({FOR: 1}, handed_out=11, present_plus_represented=12, already_online=2) == "exceeds_present"
+    assert rules.paper_totals_refusal({FOR: 1}, handed_out=11, present_plus_represented=10) == "exceeds_present"
     assert rules.paper_totals_refusal({FOR: -1}, **ok) == "negative"
 
 
