@@ -33,7 +33,19 @@ def labels():
     return {"MOTION_KIND_LABELS": MOTION_KIND_LABELS, "MOTION_STATUS_LABELS": MOTION_STATUS_LABELS,
             "VOTE_KIND_LABELS": VOTE_KIND_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
             "CHOICE_LABELS": CHOICE_LABELS, "MotionStatus": MotionStatus,
-            "channel_names": {c.value: label for c, label in CHANNEL_LABELS.items()}}
+            "channel_names": {c.value: label for c, label in CHANNEL_LABELS.items()},
+            "item_motions": item_motions, "meeting_elections": meeting_elections}
+
+
+def item_motions(item) -> list[Motion]:
+    """The motions of an agenda item with their votes (for the minutes)."""
+    return list(db.session.scalars(select(Motion).where(Motion.item_id == item.id).order_by(Motion.id)))
+
+
+def meeting_elections(meeting) -> list[Vote]:
+    """Closed votes of a meeting that are not about a motion (elections, polls)."""
+    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id, Vote.motion_id.is_(None),
+                                                      Vote.result_json.is_not(None)).order_by(Vote.id)))
 
 
 def choice_labels(vote: Vote) -> dict:

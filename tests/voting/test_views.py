@@ -150,3 +150,23 @@ def test_the_recount_command(app, db, world, meeting):
     db.session.commit()
     result = runner.invoke(args=["coop", "recount", str(vote.id)])
     assert result.exit_code == 1 and "MISMATCH" in result.output
+
+
+def test_the_minutes_show_motions_and_results(client, login_as, world, db, meeting):
+    motion = motion_on(meeting, title="Begroting 2027")
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion)
+    services.cast(vote, world.record_a, {world.record_a.id: "for"}, actor=None)
+    services.close_vote(vote, actor=None)
+    election = services.open_vote(meeting, actor=None, title="Kascommissie", kind=VoteKind.ELECTION,
+                                  options=["Anna", "Bram"])
+    services.cast(election, world.record_a, {world.record_a.id: "Bram"}, actor=None)
+    services.close_vote(election, actor=None)
+    db.session.commit()
+    from coop.core.pdf import render_pdf  # noqa: F401 — the template renders as in the PDF
+    from flask import render_template
+    with client.application.test_request_context():
+        from flask import g
+        g.coop = world.coop_a
+        html = render_template("pdf/meetings_minutes.html", coop=world.coop_a, meeting=meeting)
+    assert "Begroting 2027" in html and "For 1, against 0" in html and vote.result_hash in html
+    assert "Elected: Bram" in html
