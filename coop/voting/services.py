@@ -107,7 +107,7 @@ def _window(meeting: GeneralMeeting, opens_at: datetime | None, closes_at: datet
     s = meeting.cooperative.statutes
     if meeting.status == MeetingStatus.IN_SESSION:
         opens_at = now
-        closes_at = closes_at or meeting.ends_at + SESSION_GRACE
+        closes_at = closes_at or max(meeting.ends_at, now) + SESSION_GRACE
     elif meeting.status == MeetingStatus.CONVENED:
         if not s.has_electronic_voting:
             raise DomainError(_l("The statutes do not allow voting online before the meeting."))
