@@ -97,6 +97,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.meetings.views  # noqa: F401
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
+    import coop.voting.me_views  # noqa: F401
+    import coop.voting.views  # noqa: F401
     from coop.api import bp as api_bp
     from coop.api.open311 import bp as open311_bp
     from coop.assets import bp as assets_bp
@@ -106,9 +108,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.meetings import bp as meetings_bp
     from coop.members import bp as members_bp, me_bp
     from coop.orgs import admin_bp, bp as orgs_bp
+    from coop.voting import bp as voting_bp
 
     for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp,
-               liaison_bp, open311_bp, assets_bp):
+               liaison_bp, open311_bp, assets_bp, voting_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -149,3 +152,4 @@ def _import_models() -> None:
     import coop.meetings.models  # noqa: F401
     import coop.members.models  # noqa: F401
     import coop.orgs.models  # noqa: F401
+    import coop.voting.models  # noqa: F401

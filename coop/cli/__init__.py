@@ -132,4 +132,7 @@ def register(app: Flask) -> None:
 
     register_retention_command(coop_cli)
     register_asset_commands(coop_cli)
+    from coop.voting.cli import register_commands as register_voting_commands
+
+    register_voting_commands(coop_cli)
     app.cli.add_command(coop_cli)

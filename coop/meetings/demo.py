@@ -51,6 +51,9 @@ def load(coop, chair) -> None:
     services.open_session(spring, actor=chair)
     for m in people[:41]:
         services.check_in(spring, m, actor=chair)
+    from coop.voting import demo as voting_demo
+
+    voting_demo.spring(spring, people, chair)
     services.close_meeting(spring, actor=chair)
     spring.items[1].minutes_text = ("De penningmeester licht de jaarrekening toe. De kascommissie heeft de "
                                     "boeken in orde bevonden. De vergadering stelt de jaarrekening vast.")
@@ -78,6 +81,7 @@ def load(coop, chair) -> None:
     services.answer_question(question, "Naar verwachting blijft de opbrengst gelijk: de extra panelen betalen "
                              "zichzelf in twaalf jaar terug.", actor=chair)
     services.ask_question(autumn, people[8], "Komt er ook een laadpaal bij de sporthal?", actor=None)
+    voting_demo.autumn(autumn, chair)
     services.create_meeting(coop, {
         "title": "Extra ledenvergadering statuten", "kind": "extraordinary",
         "starts_at": _evening(today + timedelta(days=60)), "duration_minutes": 90, "place": place,

@@ -394,6 +394,8 @@ class Resolution(db.Model):
     adopted_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: The adopted motion this decision comes from (the voting module), if any.
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"), unique=True)
 
     cooperative = relationship("Cooperative")
     meeting: Mapped[GeneralMeeting] = relationship()
