@@ -84,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
 
     import coop.api.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.accountability.api  # noqa: F401
+    import coop.accountability.views  # noqa: F401
     import coop.api.requests  # noqa: F401
     import coop.assets.views  # noqa: F401
     import coop.assets.me_views  # noqa: F401
@@ -97,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.meetings.views  # noqa: F401
     import coop.orgs.admin_views  # noqa: F401
     import coop.orgs.views  # noqa: F401
+    from coop.accountability import bp as accountability_bp
     from coop.api import bp as api_bp
     from coop.api.open311 import bp as open311_bp
     from coop.assets import bp as assets_bp
@@ -108,7 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.orgs import admin_bp, bp as orgs_bp
 
     for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp,
-               liaison_bp, open311_bp, assets_bp):
+               liaison_bp, open311_bp, assets_bp, accountability_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -138,6 +141,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
+    import coop.accountability.models  # noqa: F401
     import coop.auth.models  # noqa: F401
     import coop.core.audit  # noqa: F401
     import coop.core.mail  # noqa: F401

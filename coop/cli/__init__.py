@@ -127,9 +127,11 @@ def purge_rate_limits_command():
 
 
 def register(app: Flask) -> None:
+    from coop.accountability.cli import register_commands as register_accountability_commands
     from coop.assets.cli import register_commands as register_asset_commands
     from coop.members.privacy import register_retention_command
 
     register_retention_command(coop_cli)
     register_asset_commands(coop_cli)
+    register_accountability_commands(coop_cli)
     app.cli.add_command(coop_cli)
