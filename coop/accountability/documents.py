@@ -23,7 +23,8 @@ REPORT_CSS = """
 .toc li { margin: 1.5mm 0; }
 .toc a { color: #111; text-decoration: none; }
 .toc a::after { content: leader('.') target-counter(attr(href), page); }
-section.part { break-before: page; }
+.toc { break-after: page; }
+section.part h2 { margin-top: 8mm; }
 .chart svg { width: 100%; height: auto; }
 """
 
@@ -44,7 +45,7 @@ def charts(data: dict) -> dict:
     out["production"] = bar_chart(kwh, label=_("Production per asset in %(year)s (kWh)", year=data["year"])) if kwh else None
     m = data["meetings"]["list"]
     out["turnout"] = bar_chart([(r["on"], r["turnout_pct"]) for r in m], unit="%",
-                               label=_("Turnout per general meeting (%%)")) if m else None
+                               label=_("Turnout per general meeting (percent)")) if m else None
     return out
 
 

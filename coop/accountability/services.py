@@ -351,7 +351,7 @@ def notify_members(report: AnnualReport, coop) -> int:
         Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER,
         Member.channel == Channel.EMAIL, Member.email.is_not(None))).all()
     for row in rows:
-        queue(row.email, "annual_report_published", cooperative=coop, coop=coop, year=report.year,
+        queue(row.email, "annual_report_published", locale="nl", cooperative=coop, coop=coop, year=report.year,
               first_name=row.first_name, sha256=report.pdf_sha256)
     return len(rows)
 
