@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from coop.accountability.models import PHASE_LABELS
 from coop.members.forms_capital import EuroField
 
 MAX_CENTS = 10**13
@@ -25,6 +26,14 @@ class UpdateForm(FlaskForm):
     due_on = DateField(_l("Due date"), validators=[Optional()])
     posted_on = DateField(_l("Date of the update"), validators=[Optional()],
                           description=_l("Leave empty for today."))
+
+
+class StatusForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=80)],
+                       description=_l("For example “Waiting for the municipality”."))
+    phase = SelectField(_l("Counts as"), choices=[(p.value, label) for p, label in PHASE_LABELS.items()])
+    progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)],
+                            description=_l("Leave empty for the usual progress of what it counts as."))
 
 
 class StartReportForm(FlaskForm):

@@ -59,6 +59,30 @@ def statuses(coop) -> list[FollowUpStatus]:
     return made
 
 
+def add_status(coop, *, name: str, phase: str, progress: int | None, actor) -> FollowUpStatus:
+    """A status of the cooperative's own (e.g. "Wacht op gemeente", in progress, 30 %)."""
+    existing = statuses(coop)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_l("Give the status a name."), field="name")
+    if any(s.name.lower() == name.lower() for s in existing):
+        raise DomainError(_l("There is already a status with that name."), field="name")
+    phase_ = Phase(phase)
+    if progress is None:
+        progress = dict((p, pr) for _k, p, pr in rules.DEFAULT_STATUSES)[phase_.value]
+    if phase_ == Phase.DONE:
+        progress = 100
+    if not 0 <= progress <= 100:
+        raise DomainError(UPDATE_REFUSALS["progress_range"], field="progress")
+    status = FollowUpStatus(cooperative_id=coop.id, name=name[:80], phase=phase_, progress=progress,
+                            position=max(s.position for s in existing) + 1)
+    db.session.add(status)
+    db.session.flush()
+    audit.record("accountability.status_added", actor=actor, cooperative=coop, obj=status, name=status.name,
+                 phase=phase_.value, progress=progress)
+    return status
+
+
 def sync_items(coop) -> int:
     """Give every resolution and every municipal commitment of the cooperative a follow-up
     item (planned; a commitment keeps its due date and who carries it out). Returns how many

@@ -13,7 +13,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from coop.accountability import bp, documents, rules, services
-from coop.accountability.forms import PublicForm, PublishForm, ReportForm, StartReportForm, UpdateForm
+from coop.accountability.forms import (PublicForm, PublishForm, ReportForm, StartReportForm, StatusForm,
+                                      UpdateForm)
 from coop.accountability.models import PHASE_LABELS, FollowUpItem, Phase
 from coop.core import nav
 from coop.core.db import scoped
@@ -22,7 +23,7 @@ from coop.core.permissions import can, public, require
 from coop.extensions import db
 
 nav.add("coop", "accountability.list_items", _l("Follow-up"), "member", order=30,
-        also=("accountability.show_item",))
+        also=("accountability.show_item", "accountability.statuses"))
 nav.add("coop", "accountability.list_reports", _l("Annual reports"), "member", order=32,
         also=("accountability.show_report", "accountability.edit_report"))
 
@@ -77,6 +78,18 @@ def show_item(item_id: int):
     return render_template("accountability/item.html", item=item, form=form, today=services.today(),
                            PHASE_LABELS=PHASE_LABELS, is_overdue=rules.is_overdue), \
         form_status(form) if form else 200
+
+
+@bp.route("/c/<coop>/follow-up/statuses", methods=["GET", "POST"])
+@require("board")
+def statuses():
+    form = StatusForm()
+    if form.validate_on_submit() and attempt(form, lambda: services.add_status(
+            g.coop, name=form.name.data, phase=form.phase.data, progress=form.progress.data, actor=current_user)):
+        flash(_("The status is added."), "success")
+        return redirect(url_for("accountability.statuses"))
+    return render_template("accountability/statuses.html", form=form, statuses=services.statuses(g.coop),
+                           PHASE_LABELS=PHASE_LABELS), form_status(form)
 
 
 # --- annual reports ----------------------------------------------------------------------------

@@ -138,3 +138,17 @@ def test_the_board_is_reminded_once_before_the_due_date(db, world, resolutions):
 def test_the_reminder_command_runs(app, db, world, resolutions):
     result = app.test_cli_runner().invoke(args=["coop", "followup-reminders"])
     assert result.exit_code == 0 and "follow-up reminders queued" in result.output
+
+
+def test_the_board_adds_a_status_of_its_own(db, world, client, login_as):
+    login_as(client, world.board_a)
+    r = client.post("/c/coop-a/follow-up/statuses", data={"name": "Wacht op gemeente", "phase": "in_progress",
+                                                          "progress": "30"})
+    assert r.status_code == 302
+    added = services.statuses(world.coop_a)[-1]
+    assert (added.name, added.phase, added.progress) == ("Wacht op gemeente", Phase.IN_PROGRESS, 30)
+    r = client.post("/c/coop-a/follow-up/statuses", data={"name": "wacht op GEMEENTE", "phase": "planned"})
+    assert r.status_code == 400
+    assert services.add_status(world.coop_a, name="Afgerond", phase="done", progress=10, actor=None).progress == 100
+    login_as(client, world.member_a)
+    assert client.get("/c/coop-a/follow-up/statuses").status_code == 403

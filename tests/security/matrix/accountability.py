@@ -66,6 +66,7 @@ DRAFT = {"coop": "coop-a", "year": _draft}
 ROWS = {
     "accountability.list_items": (A, {"GET": COOP_A_MEMBER}),
     "accountability.show_item": (ITEM, {"GET": COOP_A_MEMBER, "POST": COOP_A_BOARD}),
+    "accountability.statuses": (A, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
     "accountability.list_reports": (A, {"GET": COOP_A_MEMBER, "POST": COOP_A_BOARD}),
     "accountability.edit_report": (DRAFT, {"GET": COOP_A_BOARD, "POST": COOP_A_BOARD}),
     "accountability.show_report": (PUBLISHED, {"GET": COOP_A_MEMBER}),
