@@ -256,6 +256,11 @@ def start_report(coop, year: int, *, actor) -> AnnualReport:
 
 
 def _refuse_published(report: AnnualReport) -> None:
+    """Refuse changing a published report; on PostgreSQL the row is locked first, so that a
+    publication and an edit (or two publications) at the same moment cannot both pass."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(AnnualReport.id).where(AnnualReport.id == report.id).with_for_update())
+        db.session.refresh(report, ["published_at"])
     if report.is_published:
         raise DomainError(_l("A published report is frozen: it cannot be changed."))
 

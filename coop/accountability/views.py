@@ -4,9 +4,8 @@ one service → commit → flash → redirect."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
@@ -18,6 +17,7 @@ from coop.accountability.forms import (PublicForm, PublishForm, ReportForm, Star
 from coop.accountability.models import PHASE_LABELS, FollowUpItem, Phase
 from coop.core import nav
 from coop.core.db import scoped
+from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status
 from coop.core.permissions import can, public, require
 from coop.extensions import db
@@ -154,7 +154,7 @@ def publish_report(year: int):
     if form.validate_on_submit():
         try:
             services.publish(report, actor=current_user, make_public=form.is_public.data)
-        except services.DomainError as error:
+        except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
             return redirect(url_for("accountability.show_report", year=year))
@@ -171,7 +171,7 @@ def set_public(year: int):
     if form.validate_on_submit():
         try:
             services.set_public(report, form.is_public.data, actor=current_user)
-        except services.DomainError as error:
+        except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
             return redirect(url_for("accountability.show_report", year=year))

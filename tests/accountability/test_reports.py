@@ -1,6 +1,5 @@
 """Annual reports: figures, narrative as text, frozen publication, PDF, open data, public page."""
 import hashlib
-import json
 import shutil
 import subprocess
 from datetime import date
