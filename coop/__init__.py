@@ -67,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from coop.core import audit, errors, formatting, mail, nav, permissions, security
 
+    # Before anything reads the URL: no database text column can hold a NUL character.
+    app.url_value_preprocessor(security.refuse_nul_in_url)
     app.url_value_preprocessor(permissions.load_tenant)
     app.url_defaults(permissions.fill_tenant)
     app.before_request(permissions.check_access)
@@ -84,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
 
     import coop.api.views  # noqa: F401 — attach the routes to the blueprints
+    import coop.accountability.api  # noqa: F401
+    import coop.accountability.views  # noqa: F401
     import coop.api.requests  # noqa: F401
     import coop.assets.views  # noqa: F401
     import coop.assets.me_views  # noqa: F401
@@ -99,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.orgs.views  # noqa: F401
     import coop.voting.me_views  # noqa: F401
     import coop.voting.views  # noqa: F401
+    from coop.accountability import bp as accountability_bp
     from coop.api import bp as api_bp
     from coop.api.open311 import bp as open311_bp
     from coop.assets import bp as assets_bp
@@ -111,7 +116,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.voting import bp as voting_bp
 
     for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp,
-               liaison_bp, open311_bp, assets_bp, voting_bp):
+               liaison_bp, open311_bp, assets_bp, voting_bp, accountability_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -141,6 +146,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
+    import coop.accountability.models  # noqa: F401
     import coop.auth.models  # noqa: F401
     import coop.core.audit  # noqa: F401
     import coop.core.mail  # noqa: F401

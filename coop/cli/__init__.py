@@ -127,6 +127,7 @@ def purge_rate_limits_command():
 
 
 def register(app: Flask) -> None:
+    from coop.accountability.cli import register_commands as register_accountability_commands
     from coop.assets.cli import register_commands as register_asset_commands
     from coop.members.privacy import register_retention_command
 
@@ -135,4 +136,5 @@ def register(app: Flask) -> None:
     from coop.voting.cli import register_commands as register_voting_commands
 
     register_voting_commands(coop_cli)
+    register_accountability_commands(coop_cli)
     app.cli.add_command(coop_cli)

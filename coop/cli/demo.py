@@ -199,6 +199,12 @@ def load_demo() -> bool:
     from coop.liaison.demo import load_liaison_demo
 
     load_liaison_demo(chairs)
+    from coop.accountability.demo import load as load_accountability_demo
+
+    for coop, chair in chairs.values():
+        if coop.has_energy:
+            load_accountability_demo(coop, chair)
+            break
     db.session.commit()
     return True
 

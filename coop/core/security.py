@@ -1,6 +1,8 @@
 """Security headers, with a strict Content-Security-Policy: nothing inline, nothing from elsewhere."""
 from __future__ import annotations
 
+from flask import abort, request
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -31,3 +33,11 @@ def init_app(app) -> None:
             # Pages can hold personal data: never stored by shared caches.
             h.setdefault("Cache-Control", "no-store")
         return response
+
+
+def refuse_nul_in_url(endpoint, values) -> None:
+    """A NUL character in the path or query string gets a 400 before any lookup: PostgreSQL
+    cannot compare text with it and would answer with a server error."""
+    if b"%00" in request.query_string or b"\x00" in request.query_string or any(
+            isinstance(v, str) and "\x00" in v for v in (values or {}).values()):
+        abort(400)

@@ -4,7 +4,7 @@ The inbox reads its page in (due date, id) order: for open requests (a partial i
 requests, and per request type (the kind filter); the API list reads in id order per municipality.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-23 15:17:30.224655
 
 """
@@ -16,7 +16,7 @@ import coop.core.db  # noqa: F401 — UTCDateTime columns
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
