@@ -76,7 +76,21 @@ def meetings(coop, year: int) -> dict:
     adopted = db.session.scalar(select(func.count()).where(
         Resolution.cooperative_id == coop.id, Resolution.year == year))
     return {"held": len(rows), "list": rows, "proxies": sum(r["by_proxy"] for r in rows),
-            "resolutions_adopted": adopted}
+            "resolutions_adopted": adopted, "motions": motion_outcomes([m.id for m in held])}
+
+
+def motion_outcomes(meeting_ids: list[int]) -> dict[str, int]:
+    """How the motions (amendments included) of these meetings ended: adopted, rejected,
+    no quorum, withdrawn; motions not yet decided are left out."""
+    from coop.voting.models import Motion, MotionStatus
+
+    decided = [MotionStatus.ADOPTED, MotionStatus.REJECTED, MotionStatus.NO_QUORUM,
+               MotionStatus.WITHDRAWN]
+    counts = dict(db.session.execute(
+        select(Motion.status, func.count()).where(Motion.meeting_id.in_(meeting_ids),
+                                                  Motion.status.in_(decided))
+        .group_by(Motion.status)).all()) if meeting_ids else {}
+    return {status.value: counts.get(status, 0) for status in decided}
 
 
 def followup(coop, year: int, *, today: date | None = None) -> dict:

@@ -172,3 +172,15 @@ def test_the_board_starts_publishes_and_downloads(db, world, resolutions, client
     r = client.post(f"/c/coop-a/reports/{YEAR}/publish", data={"is_public": "y"})
     assert r.status_code == 302
     assert services.report_for(world.coop_a, YEAR).is_public
+
+
+def test_the_meetings_section_counts_how_the_motions_ended(db, world, report):
+    from coop.voting import services as voting
+    from tests.voting.helpers import meeting_in_session, motion_on
+
+    meeting = meeting_in_session(world.coop_a, world.board_a)
+    motion_on(meeting, world.board_a)
+    voting.withdraw_motion(motion_on(meeting, world.board_a, title="Tweede dak"), actor=world.board_a)
+    motions = services.snapshot(report)["meetings"]["motions"]
+    # the motion still open is not decided yet; the withdrawn one is
+    assert motions == {"adopted": 0, "rejected": 0, "no_quorum": 0, "withdrawn": 1}
