@@ -58,6 +58,9 @@ class ReportForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
+    #: The published PDF is one document with one SHA-256, in the language the board chooses.
+    locale = SelectField(_l("Language of the published PDF"), default="nl",
+                         choices=[("nl", "Nederlands"), ("en", "English")])
     is_public = BooleanField(_l("Also show it on the public transparency page (no personal data)"))
 
 

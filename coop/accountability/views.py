@@ -153,7 +153,8 @@ def publish_report(year: int):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            services.publish(report, actor=current_user, make_public=form.is_public.data)
+            services.publish(report, actor=current_user, make_public=form.is_public.data,
+                             locale=form.locale.data)
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")

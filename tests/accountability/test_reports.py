@@ -160,7 +160,7 @@ def test_members_see_published_reports_only(db, world, report, client, login_as)
     assert r.data == report.pdf and r.headers["X-Content-SHA256"] == report.pdf_sha256
 
 
-def test_the_board_starts_publishes_and_downloads(db, world, resolutions, client, login_as):
+def test_the_board_starts_publishes_and_downloads(db, world, resolutions, client, login_as, tmp_path):
     login_as(client, world.board_a)
     assert client.post("/c/coop-a/reports", data={"year": 1900}).status_code == 400
     r = client.post("/c/coop-a/reports", data={"year": YEAR})
@@ -169,9 +169,12 @@ def test_the_board_starts_publishes_and_downloads(db, world, resolutions, client
                                                             "costs_cents": "40,00"})
     assert r.status_code == 302
     assert client.get(f"/c/coop-a/reports/{YEAR}/report.pdf").data.startswith(b"%PDF")
-    r = client.post(f"/c/coop-a/reports/{YEAR}/publish", data={"is_public": "y"})
+    r = client.post(f"/c/coop-a/reports/{YEAR}/publish", data={"is_public": "y", "locale": "en"})
     assert r.status_code == 302
-    assert services.report_for(world.coop_a, YEAR).is_public
+    published = services.report_for(world.coop_a, YEAR)
+    assert published.is_public
+    # the one frozen PDF is in the language the board chose
+    assert "Annual report" in _pdf_text(published.pdf, tmp_path)
 
 
 def test_the_meetings_section_counts_how_the_motions_ended(db, world, report):
