@@ -26,6 +26,8 @@ class RequestForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)],
                            description=_l("Address or plot, when the request concerns a place "
                                           "(required for permits)."))
+    resolution = SelectField(_l("Based on a resolution of the general meeting"), coerce=int, default=0,
+                             description=_l("The municipality sees the resolution's number and text."))
 
 
 class AttachmentForm(FlaskForm):

@@ -203,6 +203,8 @@ class LiaisonRequest(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(200))
+    #: Member input the request rests on: a resolution of the general meeting (optional).
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolution.id", ondelete="SET NULL"))
     status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, 24), default=RequestStatus.DRAFT)
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, 16))
     #: The official answer; required with every decision.
@@ -225,6 +227,7 @@ class LiaisonRequest(db.Model):
     cooperative = relationship("Cooperative")
     municipality = relationship("Municipality")
     request_type: Mapped[RequestType] = relationship()
+    resolution = relationship("Resolution")
     assignee = relationship("User", foreign_keys=[assignee_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     events: Mapped[list[RequestEvent]] = relationship(

@@ -206,12 +206,26 @@ def _check_content(rtype: RequestType, subject, body, location) -> dict:
     return data
 
 
+def _check_resolution(cooperative_id: int, resolution_id: int | None) -> int | None:
+    """The member input a request may rest on: a resolution of the cooperative's own register."""
+    from coop.meetings.models import Resolution
+
+    if not resolution_id:
+        return None
+    found = db.session.scalar(select(Resolution.id).where(Resolution.id == resolution_id,
+                                                          Resolution.cooperative_id == cooperative_id))
+    if found is None:
+        raise DomainError(_l("Choose a resolution of your own cooperative."), field="resolution")
+    return found
+
+
 def create_draft(coop, rtype: RequestType, *, subject: str, body: str, location: str | None = None,
-                 actor) -> LiaisonRequest:
+                 resolution_id: int | None = None, actor) -> LiaisonRequest:
     if rtype.municipality_id != coop.municipality_id:
         raise DomainError(_l("Choose a kind of request of your own municipality."), field="request_type")
     req = LiaisonRequest(cooperative=coop, municipality_id=coop.municipality_id, request_type=rtype,
                          created_by_id=getattr(actor, "id", None),
+                         resolution_id=_check_resolution(coop.id, resolution_id),
                          **_check_content(rtype, subject, body, location))
     db.session.add(req)
     db.session.flush()
@@ -220,10 +234,11 @@ def create_draft(coop, rtype: RequestType, *, subject: str, body: str, location:
 
 
 def update_draft(req: LiaisonRequest, rtype: RequestType, *, subject: str, body: str,
-                 location: str | None = None, actor) -> None:
+                 location: str | None = None, resolution_id: int | None = None, actor) -> None:
     _require(req, S.DRAFT)
     if rtype.municipality_id != req.municipality_id:
         raise DomainError(_l("Choose a kind of request of your own municipality."), field="request_type")
+    req.resolution_id = _check_resolution(req.cooperative_id, resolution_id)
     for key, value in _check_content(rtype, subject, body, location).items():
         setattr(req, key, value)
     req.request_type = rtype

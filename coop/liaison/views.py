@@ -29,6 +29,7 @@ from coop.liaison.models import (COMMITMENT_LABELS, EVENT_LABELS, KIND_LABELS, O
                                  RUNNING_STATUSES, STATUS_LABELS, UNIT_LABELS, Commitment, CommitmentStatus,
                                  LiaisonRequest, Outcome, RequestAttachment, RequestKind, RequestMessage,
                                  RequestNote, RequestStatus, RequestType, Side)
+from coop.meetings.models import Resolution, format_resolution_number
 from coop.orgs.models import Cooperative, Role, RoleAssignment
 
 S = RequestStatus
@@ -121,6 +122,12 @@ def _type_choices(form: RequestForm) -> None:
     types = [t for t in services.ensure_catalogue(g.coop.municipality) if t.is_active]
     form.request_type.choices = [(t.id, str(t.label)) for t in types]
     form.types = types
+    resolutions = db.session.execute(
+        select(Resolution.id, Resolution.year, Resolution.seq, Resolution.title)
+        .where(Resolution.cooperative_id == g.coop.id)
+        .order_by(Resolution.year.desc(), Resolution.seq.desc()).limit(200)).all()
+    form.resolution.choices = [(0, _("None"))] + [
+        (r.id, f"{format_resolution_number(r.year, r.seq)} {r.title}") for r in resolutions]
 
 
 @bp.route("/c/<coop>/requests")
@@ -152,7 +159,7 @@ def new_request():
             abort(400)
         if attempt(form, lambda: created.append(services.create_draft(
                 g.coop, rtype, subject=form.subject.data, body=form.body.data, location=form.location.data,
-                actor=current_user))):
+                resolution_id=form.resolution.data, actor=current_user))):
             flash(_("The draft has been saved. Add attachments if needed, then submit it."), "success")
             return redirect(url_for("liaison.coop_request", request_id=created[0].id))
     db.session.commit()  # the catalogue, when it was just created
@@ -167,12 +174,13 @@ def edit_request(request_id: int):
     if req.status is not S.DRAFT:
         flash(_("Only a draft can be changed; write a message instead."), "error")
         return redirect(request_url(req))
-    form = RequestForm(obj=req, request_type=req.request_type_id)
+    form = RequestForm(obj=req, request_type=req.request_type_id, resolution=req.resolution_id or 0)
     _type_choices(form)
     if form.validate_on_submit():
         rtype = next((t for t in form.types if t.id == form.request_type.data), None) or abort(400)
         if attempt(form, lambda: services.update_draft(req, rtype, subject=form.subject.data, body=form.body.data,
-                                                       location=form.location.data, actor=current_user)):
+                                                       location=form.location.data,
+                                                       resolution_id=form.resolution.data, actor=current_user)):
             flash(_("The draft has been saved."), "success")
             return redirect(request_url(req))
     return render_template("liaison/request_form.html", form=form, req=req, UNIT_LABELS=UNIT_LABELS), \

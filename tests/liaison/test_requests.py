@@ -487,3 +487,43 @@ def test_daily_digest_lists_overdue_and_soon_due_requests(app, db, world, submit
 def test_digest_command_runs(app, db, world, submitted):
     result = app.test_cli_runner().invoke(args=["coop", "liaison-digest"])
     assert result.exit_code == 0 and "queued" in result.output
+
+
+# --- member input: a request rests on a resolution of the general meeting -----------------------
+
+
+def test_a_request_rests_on_a_resolution_that_the_liaison_can_read(db, world, client, login_as):
+    from coop.meetings import services as meetings
+    from tests.meetings.helpers import make_meeting
+
+    def held(coop, board):
+        meeting = make_meeting(coop, board, convene=True)
+        meetings.open_session(meeting, actor=board)
+        return meeting
+
+    own = meetings.record_resolution(held(world.coop_a, world.board_a), title="Zonnedak sporthal",
+                                     text="De ALV vraagt de gemeente om het dak van de sporthal.",
+                                     actor=world.board_a)
+    foreign = meetings.record_resolution(held(world.coop_b, world.board_b), title="Ander besluit",
+                                         text="Niet van A.", actor=world.board_b)
+    db.session.commit()
+    decision = catalogue_type(world.muni_m, RequestKind.DECISION)
+    login_as(client, world.board_a)
+    form = client.get("/c/coop-a/requests/new").get_data(as_text=True)
+    # both are ALV-<year>-01: numbers are per cooperative
+    assert "Zonnedak sporthal" in form and "Ander besluit" not in form
+    data = {"request_type": decision.id, "subject": "Dak sporthal", "body": "Zie het besluit."}
+    r = client.post("/c/coop-a/requests/new", data=data | {"resolution": foreign.id})
+    assert r.status_code == 400  # not a choice offered: nothing written
+    assert db.session.query(LiaisonRequest).count() == 0
+    with pytest.raises(DomainError, match="own cooperative"):
+        services.create_draft(world.coop_a, decision, subject="S", body="B", resolution_id=foreign.id,
+                              actor=world.board_a)
+    r = client.post("/c/coop-a/requests/new", data=data | {"resolution": own.id})
+    req = db.session.query(LiaisonRequest).one()
+    assert r.status_code == 302 and req.resolution_id == own.id
+    services.submit(req, actor=world.board_a)
+    db.session.commit()
+    login_as(client, world.liaison_m)
+    page = client.get(f"/m/gem-m/requests/{req.id}").get_data(as_text=True)
+    assert own.number in page and "het dak van de sporthal" in page
