@@ -19,8 +19,8 @@ def load(coop, chair) -> None:
         GeneralMeeting.cooperative_id == coop.id, GeneralMeeting.status == MeetingStatus.CLOSED))
     today = date.today()
     if spring is not None:
+        # The voting demo has entered the adopted annual accounts (ALV-…-01) already.
         for title, text in (
-                ("Jaarrekening 2025 vastgesteld", "De ledenvergadering stelt de jaarrekening 2025 vast en verleent het bestuur décharge."),
                 ("Onderzoek zonnedak sporthal", "Het bestuur onderzoekt een zonnedak op de sporthal en komt met een voorstel."),
                 ("Laadpaal bij het dorpshuis", "Het bestuur vraagt de gemeente om een laadpaal bij het dorpshuis."),
                 ("Ledenpas digitaal", "Leden krijgen een digitale ledenpas naast de papieren pas.")):
