@@ -29,15 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def build_app(url: str, workdir: Path):
-    from coop import create_app
-
-    return create_app(test_config={
-        "SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
-        "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "null",
-        "RATELIMIT_STORAGE_URI": "memory://", "MAIL_DIR": str(workdir / "mail"),
-    })
+from common import build_app, empty_postgresql  # noqa: E402 (bench/ is on the path)
 
 
 def seed(participants: int, n_bookings: int, rng: random.Random) -> dict:
@@ -111,13 +103,7 @@ def main() -> int:
     url = args.pg or f"sqlite:///{workdir / 'bench.sqlite'}"
     try:
         if args.pg:
-            import sqlalchemy as sa
-
-            engine = sa.create_engine(url)
-            with engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-            engine.dispose()
+            empty_postgresql(args.pg)
         app = build_app(url, workdir)
         with app.app_context():
             from flask_migrate import upgrade
