@@ -657,15 +657,22 @@ def open_session(meeting: GeneralMeeting, *, actor) -> None:
     _audit("open", meeting, actor)
 
 
+#: Called with (meeting, actor=...) when voting opens in the session (the voting module fixes the
+#: proxies on the rolls of votes that opened before the meeting).
+on_voting_opened: list = []
+
+
 def open_voting(meeting: GeneralMeeting, *, actor) -> None:
-    """The moment voting opens (the voting module calls this with its first vote): from here
-    on proxies are fixed."""
+    """The moment voting opens (the board, or the voting module with the first vote in the
+    session): from here on proxies are fixed."""
     if meeting.status != MeetingStatus.IN_SESSION:
         raise DomainError(_l("Voting opens during the session."))
     if meeting.voting_opened_at is None:
         meeting.voting_opened_at = utcnow()
         db.session.flush()
         _audit("open_voting", meeting, actor, counts=live_counts(meeting))
+        for hook in on_voting_opened:
+            hook(meeting, actor=actor)
 
 
 def set_current_item(meeting: GeneralMeeting, position: int, *, actor) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
@@ -205,8 +205,9 @@ class Vote(db.Model):
 
 
 class RollEntry(db.Model):
-    """The frozen roll: who may vote in this vote, with which weight, and who casts for them
-    when a proxy stood when voting opened."""
+    """The frozen roll: who may vote in this vote, with which weight, who casts for them when a
+    proxy stood when voting opened in the session, and (set when the vote closes) whether they
+    were present or represented — the quorum is measured against that."""
 
     __tablename__ = "vote_roll"
     __table_args__ = (
@@ -220,6 +221,9 @@ class RollEntry(db.Model):
     weight: Mapped[int] = mapped_column(Integer, default=1)
     #: The proxy holder who may cast this member's ballot (the member may still vote themselves).
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: Present or represented when the vote closed (in the room, online, by a present proxy
+    #: holder, or having handed in a ballot).
+    present: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     member = relationship("Member", foreign_keys=[member_id])
 

@@ -4,8 +4,9 @@
   for qualified decisions, AT LEAST ``num/den`` (2/3). Votes cast are for + against; blank and
   invalid votes count as not cast unless the statutes say otherwise; abstentions are recorded
   but not cast. A tie is rejected (the statutes may say otherwise only for "more than").
-- A quorum is ``num/den`` of the members on the frozen roll who took part (present or
-  represented, i.e. who handed in any ballot, abstain and blank included).
+- A quorum is ``num/den`` of the weight of the frozen roll that is present or represented when
+  the vote closes: in the room, online, represented by a present proxy holder, or having handed
+  in any ballot (online ahead of the meeting included; abstain and blank count as present).
 - Weights are data: every ballot carries the weight frozen on the roll.
 - Elections: an absolute majority of the votes cast wins; otherwise a run-off between the two
   with most votes; a tie that remains (or a tie for the second place) is decided by a lot drawn
@@ -60,6 +61,8 @@ class MotionResult:
     blank: int
     cast: int
     participated: int
+    #: Weight present or represented (the quorum is measured against it).
+    present: int
     roll_weight: int
     quorum_needed: int
     quorum_met: bool
@@ -69,8 +72,11 @@ class MotionResult:
         return asdict(self)
 
 
-def tally_motion(ballots: Iterable[tuple[str, int]], *, roll_weight: int, rule: MajorityRule) -> MotionResult:
-    """``ballots``: (choice, weight) pairs; ``roll_weight``: the summed weight of the frozen roll."""
+def tally_motion(ballots: Iterable[tuple[str, int]], *, roll_weight: int, rule: MajorityRule,
+                 present_weight: int | None = None) -> MotionResult:
+    """``ballots``: (choice, weight) pairs; ``roll_weight``: the summed weight of the frozen roll;
+    ``present_weight``: the weight present or represented (never less than the weight that handed
+    in a ballot; None: only the ballots tell who was there)."""
     totals: Counter = Counter()
     for choice, weight in ballots:
         if weight < 0:
@@ -80,7 +86,8 @@ def tally_motion(ballots: Iterable[tuple[str, int]], *, roll_weight: int, rule: 
     cast = totals[FOR] + totals[AGAINST] + (blank if rule.blank_counts_as_cast else 0)
     participated = sum(totals.values())
     quorum_needed = _ceil(Fraction(rule.quorum_num, rule.quorum_den) * roll_weight)
-    quorum_met = participated >= quorum_needed
+    present = participated if present_weight is None else max(present_weight, participated)
+    quorum_met = present >= quorum_needed
     share = Fraction(totals[FOR], cast) if cast else Fraction(0)
     threshold = Fraction(rule.num, rule.den)
     passes = cast > 0 and (share >= threshold if rule.at_least else share > threshold)
@@ -89,7 +96,7 @@ def tally_motion(ballots: Iterable[tuple[str, int]], *, roll_weight: int, rule: 
     outcome = NO_QUORUM if not quorum_met else (ADOPTED if passes else REJECTED)
     return MotionResult(outcome=outcome, votes_for=totals[FOR], votes_against=totals[AGAINST],
                         abstentions=totals[ABSTAIN], blank=blank, cast=cast, participated=participated,
-                        roll_weight=roll_weight, quorum_needed=quorum_needed, quorum_met=quorum_met,
+                        present=present, roll_weight=roll_weight, quorum_needed=quorum_needed, quorum_met=quorum_met,
                         needed=f"{'>=' if rule.at_least else '>'} {rule.num}/{rule.den}")
 
 
@@ -194,13 +201,14 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
 # --- freezing -----------------------------------------------------------------------------------
 
 
-def result_hash(roll: Iterable[tuple[int, int]], ballots: Iterable[tuple[str, int]], outcome: dict) -> str:
-    """SHA-256 over the roll ((member id, weight)), the ballots ((choice, weight), order-free)
-    and the outcome: anyone holding the three can recompute it."""
+def result_hash(roll: Iterable[tuple], ballots: Iterable[tuple[str, int]], outcome: dict) -> str:
+    """SHA-256 over the roll ((member id, weight[, present or represented at closing])), the
+    ballots ((choice, weight), order-free) and the outcome: anyone holding the three can
+    recompute it."""
     h = hashlib.sha256()
     h.update(b"roll\n")
-    for member_id, weight in sorted(roll):
-        h.update(f"{member_id}:{weight}\n".encode())
+    for entry in sorted(roll):
+        h.update((":".join(str(int(x)) for x in entry) + "\n").encode())
     h.update(b"ballots\n")
     for choice, weight in sorted(ballots):
         h.update(f"{choice}:{weight}\n".encode())

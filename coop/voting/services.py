@@ -14,9 +14,10 @@ from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
+from coop.meetings import rules as meetings_rules
 from coop.meetings import services as meetings
 from coop.meetings.models import AgendaItem, GeneralMeeting, ItemKind, MeetingKind, MeetingStatus, Resolution
-from coop.members.models import Member
+from coop.members.models import Member, MemberCategory
 from coop.members.services import voting_member_ids_on
 from coop.voting import rules
 from coop.voting.models import (Ballot, Channel, Motion, MotionKind, MotionStatus, Participation,
@@ -177,17 +178,49 @@ def open_vote(meeting: GeneralMeeting, *, actor, title: str, kind: VoteKind = Vo
 
 
 def freeze_roll(vote: Vote) -> int:
+    """Freeze who may vote (voting rights on the record date), with which weight (one member,
+    one vote; when the statutes weigh votes, the weight of the member's category) and, once
+    voting has opened in the session, the proxy holder who may cast for them."""
     meeting = vote.meeting
     eligible = voting_member_ids_on(meeting.cooperative, meeting.record_on).subquery()
-    ids = set(db.session.scalars(select(eligible.c.member_id)))
-    holders = {}
-    if meeting.voting_opened_at is not None:  # proxies are fixed only once voting opened in session
-        holders = {p.grantor_id: p.holder_id for p in meetings.standing_proxies(meeting)
-                   if p.grantor_id in ids and p.holder_id in ids}
-    rows = [{"vote_id": vote.id, "member_id": m, "weight": 1, "holder_id": holders.get(m)} for m in sorted(ids)]
+    if meeting.cooperative.statutes.is_vote_weighted:
+        weights = dict(db.session.execute(
+            select(eligible.c.member_id, func.coalesce(MemberCategory.vote_weight, 1))
+            .join(Member, Member.id == eligible.c.member_id)
+            .outerjoin(MemberCategory, MemberCategory.id == Member.category_id)).all())
+    else:
+        weights = dict.fromkeys(db.session.scalars(select(eligible.c.member_id)), 1)
+    holders = _standing_holders(meeting, weights.keys()) if meeting.voting_opened_at is not None else {}
+    rows = [{"vote_id": vote.id, "member_id": m, "weight": weights[m], "holder_id": holders.get(m)}
+            for m in sorted(weights)]
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(RollEntry), rows[start:start + 5000])
     return len(rows)
+
+
+def _standing_holders(meeting: GeneralMeeting, on_roll) -> dict[int, int]:
+    """grantor → holder of the standing proxies of ``meeting`` between members on the roll."""
+    on_roll = set(on_roll)
+    return {p.grantor_id: p.holder_id for p in meetings.standing_proxies(meeting)
+            if p.grantor_id in on_roll and p.holder_id in on_roll}
+
+
+def fix_proxies(meeting: GeneralMeeting, *, actor=None) -> None:
+    """Voting opened in the session: the proxies that stand now are fixed, also on the rolls of
+    votes that opened online before the meeting (their holders may now cast for the grantors
+    who have not voted themselves)."""
+    for vote in db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id,
+                                                      Vote.status == VoteStatus.OPEN)):
+        on_roll = db.session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == vote.id))
+        holders = _standing_holders(meeting, on_roll)
+        for grantor, holder in holders.items():
+            db.session.execute(update(RollEntry).where(RollEntry.vote_id == vote.id, RollEntry.member_id == grantor)
+                               .values(holder_id=holder))
+        if holders:
+            _audit("vote.proxies_fixed", vote, actor, proxies={str(g): h for g, h in sorted(holders.items())})
+
+
+meetings.on_voting_opened.append(fix_proxies)
 
 
 def rerun_vote(vote: Vote, *, actor, reason: str, now: datetime | None = None) -> Vote:
@@ -396,9 +429,29 @@ def stored_ballots(vote: Vote) -> list[tuple[str, int]]:
     return [tuple(r) for r in db.session.execute(select(table.choice, table.weight).where(table.vote_id == vote.id))]
 
 
-def stored_roll(vote: Vote) -> list[tuple[int, int]]:
+def stored_roll(vote: Vote) -> list[tuple[int, int, bool]]:
+    """(member id, weight, present or represented at closing) of every roll entry."""
     return [tuple(r) for r in db.session.execute(
-        select(RollEntry.member_id, RollEntry.weight).where(RollEntry.vote_id == vote.id))]
+        select(RollEntry.member_id, RollEntry.weight, RollEntry.present).where(RollEntry.vote_id == vote.id))]
+
+
+def mark_present(vote: Vote, now: datetime) -> None:
+    """Record on the roll who is present or represented as the vote closes: checked in or online
+    at the meeting, represented by a proxy holder who is, or having handed in a ballot (online
+    before the meeting, by proxy or on paper)."""
+    room, online = meetings.present_ids(vote.meeting, now=now)
+    there = room | online
+    represented = {g for g, _h in meetings_rules.represented(
+        [(p.grantor_id, p.holder_id) for p in meetings.standing_proxies(vote.meeting)], there)}
+    ids = sorted(there | represented)
+    for start in range(0, len(ids), 5000):
+        db.session.execute(update(RollEntry).where(RollEntry.vote_id == vote.id,
+                                                   RollEntry.member_id.in_(ids[start:start + 5000]))
+                           .values(present=True))
+    table = Participation if vote.is_secret else Ballot
+    db.session.execute(update(RollEntry).where(
+        RollEntry.vote_id == vote.id,
+        RollEntry.member_id.in_(select(table.member_id).where(table.vote_id == vote.id))).values(present=True))
 
 
 def turnout(vote: Vote) -> dict:
@@ -417,7 +470,8 @@ def turnout(vote: Vote) -> dict:
 
 def compute(vote: Vote, roll: list[tuple[int, int]], ballots: list[tuple[str, int]]) -> dict:
     """The outcome of ``vote`` from its roll and ballots (pure but for the vote's settings)."""
-    roll_weight = sum(w for _m, w in roll)
+    roll_weight = sum(w for _m, w, *_p in roll)
+    present_weight = sum(w for _m, w, *present in roll if present and present[0])
     base = {"kind": vote.kind.value, "eligible": len(roll), "roll_weight": roll_weight}
     if vote.kind == VoteKind.MOTION:
         m = vote.motion
@@ -425,7 +479,8 @@ def compute(vote: Vote, roll: list[tuple[int, int]], ballots: list[tuple[str, in
                                   quorum_num=m.quorum_num, quorum_den=m.quorum_den,
                                   blank_counts_as_cast=vote.meeting.cooperative.statutes.is_blank_counted_as_cast,
                                   tie_rejected=vote.meeting.cooperative.statutes.is_tie_rejected)
-        return base | rules.tally_motion(ballots, roll_weight=roll_weight, rule=rule).as_dict()
+        return base | rules.tally_motion(ballots, roll_weight=roll_weight, rule=rule,
+                                         present_weight=present_weight).as_dict()
     if vote.kind == VoteKind.ELECTION:
         runoff_allowed = vote.meeting.cooperative.statutes.has_election_runoff
         r = rules.tally_election(ballots, vote.options, seed=vote.seed, is_runoff=vote.round > 1,
@@ -451,6 +506,7 @@ def close_vote(vote: Vote, *, actor, now: datetime | None = None) -> dict:
         raise DomainError(_l("Votes are closed at the meeting (online votes count as cast there)."))
     if vote.is_secret:
         _shuffle_secret_ballots(vote)
+    mark_present(vote, now)
     roll, ballots = stored_roll(vote), stored_ballots(vote)
     outcome = compute(vote, roll, ballots)
     outcome["turnout"] = turnout(vote)

@@ -39,6 +39,15 @@ def test_two_thirds_is_at_least_two_thirds_and_needs_the_quorum():
     assert rules.tally_motion(ones(FOR, ABSTAIN, ABSTAIN, ABSTAIN), roll_weight=5, rule=QUALIFIED).outcome == ADOPTED
 
 
+def test_the_quorum_is_measured_against_those_present_or_represented():
+    # Two ballots of five on the roll, but four present or represented: 2/3 of 5 needs 4.
+    r = rules.tally_motion(ones(FOR, FOR), roll_weight=5, rule=QUALIFIED, present_weight=4)
+    assert (r.present, r.participated, r.quorum_met, r.outcome) == (4, 2, True, ADOPTED)
+    assert rules.tally_motion(ones(FOR, FOR), roll_weight=5, rule=QUALIFIED, present_weight=3).outcome == NO_QUORUM
+    # whoever handed in a ballot was there, whatever the attendance says
+    assert rules.tally_motion(ones(FOR, FOR, FOR, FOR), roll_weight=5, rule=QUALIFIED, present_weight=0).quorum_met
+
+
 def test_no_votes_cast_rejects():
     assert rules.tally_motion(ones(ABSTAIN), roll_weight=1, rule=ORDINARY).outcome == REJECTED
     assert rules.tally_motion([], roll_weight=0, rule=ORDINARY).outcome == REJECTED
@@ -99,6 +108,17 @@ def test_outcome_does_not_depend_on_ballot_order(ballots, rule, rnd):
     assert rules.result_hash([(1, 1)], ballots, {"a": 1}) == rules.result_hash([(1, 1)], shuffled, {"a": 1})
 
 
+@given(ballot_st, rule_st, st.integers(0, 60), st.integers(0, 60))
+def test_more_members_present_never_undoes_a_quorum(ballots, rule, present, more):
+    roll = sum(w for _c, w in ballots) + present + more
+    fewer = rules.tally_motion(ballots, roll_weight=roll, rule=rule, present_weight=present)
+    larger = rules.tally_motion(ballots, roll_weight=roll, rule=rule, present_weight=present + more)
+    assert larger.quorum_met >= fewer.quorum_met
+    if fewer.quorum_met:
+        assert larger.outcome == fewer.outcome
+
+
+
 # --- elections ----------------------------------------------------------------------------------
 
 
@@ -157,4 +177,7 @@ def test_the_result_hash_changes_with_any_ballot_and_the_roll():
     assert base != rules.result_hash([(1, 1), (2, 1)], ones(FOR, FOR), {"o": "x"})
     assert base != rules.result_hash([(1, 1), (3, 1)], ones(FOR, AGAINST), {"o": "x"})
     assert base != rules.result_hash([(1, 1), (2, 1)], ones(FOR, AGAINST), {"o": "y"})
+    # who was present at closing is part of the frozen roll
+    assert (rules.result_hash([(1, 1, True), (2, 1, False)], ones(FOR), {"o": "x"})
+            != rules.result_hash([(1, 1, True), (2, 1, True)], ones(FOR), {"o": "x"}))
     assert len(base) == 64

@@ -201,6 +201,89 @@ def test_a_qualified_motion_without_quorum_is_not_decided(db, world, meeting, vo
     assert db.session.scalar(select(func.count()).select_from(Resolution)) == 0
 
 
+def test_the_quorum_counts_members_present_or_represented_not_only_those_who_voted(db, world, meeting, voters):
+    """2/3 of the roll must be present or represented; members in the room who abstain from
+    handing in a ballot still count, and so do the members their proxy holders represent."""
+    roll = len(voters)  # the world's voting members of coop A are these five
+    motion = motion_on(meeting, kind="statute_amendment")
+    meetings.check_in(meeting, voters[0], actor=None)
+    meetings.check_in(meeting, voters[1], actor=None)
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion)
+    assert _count(RollEntry, vote_id=vote.id) == roll
+    services.cast(vote, voters[0], {voters[0].id: "for"}, actor=None)
+    services.cast(vote, voters[2], {voters[2].id: "for"}, actor=None)  # online, not checked in
+    outcome = services.close_vote(vote, actor=None)
+    # present: 0 and 1 in the room, 2 voted online = 3 of 5; 2/3 of 5 needs 4
+    assert (outcome["present"], outcome["quorum_needed"], outcome["outcome"]) == (3, 4, "no_quorum")
+    present = set(db.session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == vote.id,
+                                                                       RollEntry.present.is_(True))))
+    assert present == {voters[0].id, voters[1].id, voters[2].id}
+
+    # Held again: a fourth member is represented by a holder in the room — now the quorum holds,
+    # although still only two ballots are handed in.
+    motion2 = motion_on(meeting, kind="statute_amendment", title="Statutenwijziging 2")
+    meeting.voting_opened_at = None  # a fresh session would allow proxies again
+    meeting.status = MeetingStatus.CONVENED
+    meetings.give_proxy(meeting, voters[3], voters[1], actor=None)
+    meeting.status = MeetingStatus.IN_SESSION
+    vote2 = services.open_vote(meeting, actor=None, title="", motion=motion2)
+    services.cast(vote2, voters[0], {voters[0].id: "for"}, actor=None)
+    services.cast(vote2, voters[2], {voters[2].id: "against"}, actor=None)
+    outcome2 = services.close_vote(vote2, actor=None)
+    assert (outcome2["present"], outcome2["participated"], outcome2["quorum_met"]) == (4, 2, True)
+    assert outcome2["outcome"] == "rejected"  # a tie of 1-1 is rejected
+    same, _frozen, _again = services.recount(vote2)
+    assert same
+
+
+def test_a_vote_opened_before_the_meeting_gets_its_proxies_when_voting_opens(db, world, voters):
+    from tests.meetings.helpers import make_meeting
+    world.coop_a.statutes.has_electronic_voting = True
+    meeting = make_meeting(world.coop_a, convene=True, days_ahead=20)
+    vote = services.open_vote(meeting, actor=None, title="Begroting", kind=VoteKind.POLL, options=["A", "B"])
+    meetings.give_proxy(meeting, voters[3], voters[0], actor=None)
+    meetings.give_proxy(meeting, voters[4], voters[1], actor=None)
+    services.cast(vote, voters[4], {voters[4].id: "B"}, actor=None)  # the grantor voted online first
+    # Until voting opens in the session the proxy may still be revoked: the holder cannot cast yet.
+    assert [e.member_id for e in services.roll_for(vote, voters[0])] == [voters[0].id]
+    with pytest.raises(DomainError, match="do not represent"):
+        services.cast(vote, voters[0], {voters[3].id: "A"}, actor=None)
+    meetings.open_session(meeting, actor=None)
+    meetings.open_voting(meeting, actor=world.board_a)
+    assert [e.member_id for e in services.roll_for(vote, voters[0])] == [voters[0].id, voters[3].id]
+    services.cast(vote, voters[0], {voters[0].id: "A", voters[3].id: "A"}, actor=None)
+    assert db.session.get(Ballot, db.session.scalar(select(Ballot.id).where(
+        Ballot.vote_id == vote.id, Ballot.member_id == voters[3].id))).channel.value == "proxy"
+    # The grantor who voted themselves keeps their own ballot; the holder cannot add one.
+    [(_vote, left)] = services.needs_my_vote(voters[1])
+    assert [e.member_id for e in left] == [voters[1].id]
+    with pytest.raises(DomainError, match="already been cast"):
+        services.cast(vote, voters[1], {voters[4].id: "A"}, actor=None)
+    assert _count(AuditEntry, action="voting.vote.proxies_fixed") == 1
+
+
+def test_weighted_statutes_take_each_member_s_weight_from_their_category(db, world, meeting, voters):
+    from coop.members.models import MemberCategory
+    business = MemberCategory(cooperative_id=world.coop_a.id, name="Bedrijf", vote_weight=3)
+    db.session.add(business)
+    db.session.flush()
+    voters[2].category_id = business.id
+    world.coop_a.statutes.is_vote_weighted = True
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
+    weights = dict(db.session.execute(select(RollEntry.member_id, RollEntry.weight)
+                                      .where(RollEntry.vote_id == vote.id)).all())
+    assert weights[voters[2].id] == 3 and weights[voters[0].id] == 1
+    services.cast(vote, voters[2], {voters[2].id: "for"}, actor=None)
+    services.cast(vote, voters[0], {voters[0].id: "against"}, actor=None)
+    services.cast(vote, voters[1], {voters[1].id: "against"}, actor=None)
+    outcome = services.close_vote(vote, actor=None)
+    assert (outcome["votes_for"], outcome["votes_against"], outcome["outcome"]) == (3, 2, "adopted")
+
+    world.coop_a.statutes.is_vote_weighted = False  # one member, one vote: the category is ignored
+    vote2 = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting, title="Tweede"))
+    assert set(db.session.scalars(select(RollEntry.weight).where(RollEntry.vote_id == vote2.id))) == {1}
+
+
 def test_a_closed_vote_is_re_run_as_a_new_vote_with_a_logged_reason(db, world, meeting, voters):
     motion = motion_on(meeting)
     vote = services.open_vote(meeting, actor=None, title="", motion=motion)
