@@ -1,31 +1,41 @@
-"""Voting: a burst of ballots and the tally of 100,000 ballots. Prints figures; asserts nothing.
+"""Voting: a burst of ballots over HTTP under gunicorn, and the tally of 100,000 ballots.
+Prints figures; asserts nothing.
 
-1. **burst**: ``--voters`` members on the frozen roll of one open vote; ``--threads`` client
-   threads cast every member's ballot as fast as they can, each cast in its own database
-   session and transaction through ``coop.voting.services.cast`` (the service the ballot page
-   calls) — ballots/s and p50/p95 latency. Afterwards: exactly one ballot per voter, the vote is
-   closed and recounted (equal to the frozen result?).
-   NOTE: this runs in-process with threads, not over HTTP under gunicorn (not built yet).
+1. **burst**: ``--voters`` members, each with an account, on the frozen roll of one open vote
+   of a meeting in session; gunicorn serves the app with the production configuration (as
+   ``run.py`` does); ``--clients`` concurrent clients (``vote_clients.py``, gevent, in a
+   process of their own) POST every member's ballot to the member's ballot page as fast as the
+   server answers — ballots/s and p50/p95 until the confirmation page arrived. The clients are
+   signed in beforehand (a session cookie and CSRF token made with the server's key, as after
+   signing in and opening the ballot page); ``--with-page`` also GETs the ballot page first.
+   Afterwards: exactly one ballot per voter? The vote is closed and recounted (equal to the
+   frozen result?).
 2. **tally**: tally and SHA-256 hash of ``--ballots`` ballots with the pure rules.
 
-    .venv/bin/python bench/bench_voting.py                               # temporary SQLite
-    .venv/bin/python bench/bench_voting.py --pg postgresql+psycopg:///coop_voting_bench
+    .venv/bin/python bench/bench_voting.py                                  # temporary SQLite
+    .venv/bin/python bench/bench_voting.py --pg postgresql+psycopg:///coop_bench_voting
+
+Targets (issue 5): PostgreSQL ≥ 300 ballots/s with p95 ≤ 300 ms; SQLite ≥ 150 ballots/s;
+tally + hash of 100,000 ballots ≤ 1 s.
 """
 from __future__ import annotations
 
 import argparse
-import queue
+import hashlib
+import json
+import os
 import random
-import statistics
+import secrets
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from bench.bench_meetings import seed_members  # noqa: E402
 
@@ -43,124 +53,150 @@ def tally_bench(n: int) -> None:
     print(f"tally + hash of {n:,} ballots: {took * 1000:.0f} ms ({outcome['outcome']}, {digest[:12]}…)")
 
 
+def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
+    """A cooperative with ``voters`` members with accounts, a meeting in session and an open
+    vote with its roll; returns (vote id, cooperative slug, the voters' cookies and tokens)."""
+    from itsdangerous import URLSafeTimedSerializer
+    from sqlalchemy import insert, select, update
+    from werkzeug.security import generate_password_hash
+
+    from coop.auth.models import User, new_token
+    from coop.core.db import utcnow
+    from coop.extensions import db
+    from coop.meetings.models import GeneralMeeting, MeetingStatus
+    from coop.members.models import Member
+    from coop.orgs.models import Cooperative, Municipality, Role, RoleAssignment, StatutesProfile
+    from coop.voting.models import RollEntry, Vote, VoteKind
+
+    tag = f"{random.randrange(10**6):06d}"
+    muni = Municipality(name=f"Bench {tag}", slug=f"bench-{tag}", cbs_code=f"GM{tag[:4]}")
+    coop = Cooperative(name=f"Bench {tag}", slug=f"bench-stem-{tag}", kvk_number=f"7{tag}0", municipality=muni)
+    coop.domains = ["energy"]
+    coop.statutes = StatutesProfile()
+    db.session.add_all([muni, coop])
+    db.session.commit()
+    seed_members(coop, voters, random.Random(2026))
+    now = utcnow()
+    pw_hash = generate_password_hash(secrets.token_urlsafe(12))
+    members = db.session.execute(select(Member.id, Member.number).where(Member.cooperative_id == coop.id)
+                                 .order_by(Member.id)).all()
+    tokens = {m.id: new_token() for m in members}
+    user_rows = [{"email": f"stemmer{m.number}@bench.example", "name": f"Stemmer {m.number}", "password_hash": pw_hash,
+                  "locale": "nl", "session_token": tokens[m.id], "is_active": True, "created_at": now} for m in members]
+    user_ids = []
+    for start in range(0, len(user_rows), 5000):
+        user_ids += db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True),
+                                       user_rows[start:start + 5000]).all()
+    by_member = dict(zip([m.id for m in members], user_ids))
+    db.session.execute(insert(RoleAssignment), [{"user_id": u, "role": Role.MEMBER, "cooperative_id": coop.id,
+                                                 "created_at": now} for u in user_ids])
+    db.session.execute(update(Member), [{"id": m, "user_id": u} for m, u in by_member.items()])
+    meeting = GeneralMeeting(cooperative_id=coop.id, title="ALV", status=MeetingStatus.IN_SESSION,
+                             starts_at=now, place="Zaal", record_on=date.today(), convened_at=now,
+                             voting_opened_at=now)
+    db.session.add(meeting)
+    db.session.flush()
+    vote = Vote(cooperative_id=coop.id, meeting_id=meeting.id, kind=VoteKind.POLL, title="Begroting",
+                options_json='["voor", "tegen"]', is_secret=secret_ballot, seed="bench",
+                opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=2))
+    db.session.add(vote)
+    db.session.flush()
+    db.session.execute(insert(RollEntry), [{"vote_id": vote.id, "member_id": m.id, "weight": 1} for m in members])
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(__import__("sqlalchemy").text("ANALYZE"))
+        db.session.commit()
+
+    cookies = app.session_interface.get_signing_serializer(app)
+    csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
+    out = []
+    for m in members:
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()
+        out.append({"path": f"/me/c/{coop.slug}/votes/{vote.id}", "field": f"m{m.id}", "csrf": csrf.dumps(raw),
+                    "cookie": cookies.dumps({"_user_id": tokens[m.id], "_fresh": True, "csrf_token": raw})})
+    return vote.id, coop.slug, out
+
+
 def main() -> int:
+    from run import app_env, cpu_seconds, gunicorn, machine_busy, pids_of
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voters", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn sync workers (default 2 × CPUs)")
     parser.add_argument("--ballots", type=int, default=100_000)
-    parser.add_argument("--secret", action="store_true")
-    parser.add_argument("--pg", metavar="URL", help="PostgreSQL URL (default: a temporary SQLite file)")
+    parser.add_argument("--secret", action="store_true", help="a secret vote (default: open, roll-call)")
+    parser.add_argument("--with-page", action="store_true", help="each client GETs the ballot page first")
+    parser.add_argument("--pg", metavar="URL", help="PostgreSQL URL, emptied first (default: a temporary SQLite file)")
     args = parser.parse_args()
 
     tally_bench(args.ballots)
     tmp = Path(tempfile.mkdtemp(prefix="coop-bench-voting-"))
     url = args.pg or f"sqlite:///{tmp / 'bench.sqlite'}"
+    if args.pg:
+        from bench.common import empty_postgresql
+        empty_postgresql(url)
+    secret = secrets.token_urlsafe(48)
     from coop import create_app
     from coop.extensions import db
 
-    app = create_app({"SECRET_KEY": "bench-" * 8, "SQLALCHEMY_DATABASE_URI": url,
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": args.threads, "max_overflow": 4},
-                      "RATELIMIT_STORAGE_URI": "memory://", "MAIL_BACKEND": "null"})
-    ids = {}
+    app = create_app({"SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://",
+                      "MAIL_BACKEND": "null"})
     with app.app_context():
         from flask_migrate import upgrade
-        from sqlalchemy import func, insert, select
-
-        from coop.core.db import utcnow
-        from coop.meetings.models import GeneralMeeting, MeetingStatus
-        from coop.members.models import Member
-        from coop.orgs.models import Cooperative, Municipality, StatutesProfile
-        from coop.voting.models import RollEntry, Vote, VoteKind
 
         upgrade()
-        tag = f"{random.randrange(10**6):06d}"
-        muni = Municipality(name=f"Bench {tag}", slug=f"bench-{tag}", cbs_code=f"GM{tag[:4]}")
-        coop = Cooperative(name=f"Bench {tag}", slug=f"bench-stem-{tag}", kvk_number=f"7{tag}0", municipality=muni)
-        coop.domains = ["energy"]
-        coop.statutes = StatutesProfile()
-        db.session.add_all([muni, coop])
-        db.session.commit()
         print(f"database: {db.engine.url.render_as_string(hide_password=True)} ({db.engine.dialect.name})")
-        seed_members(coop, args.voters, random.Random(2026))
-        now = utcnow()
-        meeting = GeneralMeeting(cooperative_id=coop.id, title="ALV", status=MeetingStatus.IN_SESSION,
-                                 starts_at=now, place="Zaal", record_on=date.today(), convened_at=now,
-                                 voting_opened_at=now)
-        db.session.add(meeting)
-        db.session.flush()
-        vote = Vote(cooperative_id=coop.id, meeting_id=meeting.id, kind=VoteKind.POLL, title="Begroting",
-                    options_json='["voor", "tegen"]', is_secret=args.secret, seed="bench",
-                    opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=2))
-        db.session.add(vote)
-        db.session.flush()
-        member_ids = list(db.session.scalars(select(Member.id).where(Member.cooperative_id == coop.id)))
-        db.session.execute(insert(RollEntry), [{"vote_id": vote.id, "member_id": m, "weight": 1} for m in member_ids])
-        db.session.commit()
-        ids.update(vote=vote.id)
+        t = time.perf_counter()
+        vote_id, _slug, voters = seed(app, args.voters, args.secret)
+        print(f"seeded {len(voters):,} voters with accounts in {time.perf_counter() - t:.1f} s")
+        db.session.remove()
+        db.engine.dispose()
+    voters_path = tmp / "voters.json"
+    voters_path.write_text(json.dumps(voters), encoding="utf-8")
 
-    work: queue.Queue = queue.Queue()
-    for m in member_ids:
-        work.put(m)
-    times, failures = [], []
-    lock = threading.Lock()
+    pg_name = url.rsplit("/", 1)[1].split("?")[0] if args.pg else None
+    with gunicorn(app_env(url, secret), args.workers, "sync", 1, tmp) as (host, log_path, pid):
+        cmd = [sys.executable, str(ROOT / "bench" / "vote_clients.py"), "--host", host, "--voters", str(voters_path),
+               "--clients", str(args.clients)] + (["--with-page"] if args.with_page else [])
+        before = {p: cpu_seconds([p]) for p in pids_of(pid, pg_name)}
+        busy0, all0 = machine_busy()
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        busy1, all1 = machine_busy()
+        server_cpu = sum(cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name))
+        if done.returncode != 0:
+            print(done.stderr[-3000:], file=sys.stderr)
+            return 2
+        burst = json.loads(done.stdout)
+    server_log = log_path.read_text()
+    if "Traceback" in server_log:
+        print(f"gunicorn logged errors:\n{server_log[-3000:]}")
+    kind = "secret" if args.secret else "open"
+    print(f"burst ({kind} vote, {args.workers} sync workers, {args.clients} clients"
+          f"{', GET + POST' if args.with_page else ', POST'}): {burst['ballots']:,} ballots in {burst['seconds']} s "
+          f"= {burst['per_second']} ballots/s; p50 {burst['p50_ms']} ms, p95 {burst['p95_ms']} ms, "
+          f"p99 {burst['p99_ms']} ms; failures {burst['failures'] or 0}")
+    if burst["ballots"]:
+        client_cpu = burst.get("cpu_seconds", 0.0)
+        others = max(0.0, (busy1 - busy0) - server_cpu - client_cpu)
+        print(f"CPU per ballot: server (gunicorn{' + PostgreSQL' if pg_name else ''}) "
+              f"{server_cpu / burst['ballots'] * 1000:.1f} ms, clients {client_cpu / burst['ballots'] * 1000:.1f} ms; "
+              f"the server alone on {os.cpu_count()} CPUs could answer at most "
+              f"{burst['ballots'] / server_cpu * os.cpu_count():.0f} ballots/s; other programs used "
+              f"{others / max(all1 - all0, 1e-9) * 100:.0f} % of the machine during the burst")
 
-    def client():
-        from coop.core.errors import DomainError
-        from coop.voting import services
-        from coop.voting.models import Vote
-        from coop.members.models import Member
-
-        with app.app_context():
-            while True:
-                try:
-                    m = work.get_nowait()
-                except queue.Empty:
-                    return
-                t0 = time.perf_counter()
-                for attempt in range(20):
-                    try:
-                        vote = db.session.get(Vote, ids["vote"])
-                        member = db.session.get(Member, m)
-                        services.cast(vote, member, {m: random.choice(["voor", "tegen"])}, actor=None)
-                        db.session.commit()
-                        break
-                    except DomainError as error:
-                        db.session.rollback()
-                        with lock:
-                            failures.append(str(error))
-                        break
-                    except Exception:  # noqa: BLE001 — SQLite busy: try again, as a client would
-                        db.session.rollback()
-                        time.sleep(0.01 * (attempt + 1))
-                else:
-                    with lock:
-                        failures.append("gave up")
-                with lock:
-                    times.append(time.perf_counter() - t0)
-                db.session.remove()
-
-    t = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(args.threads)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    took = time.perf_counter() - t
-    times.sort()
-    print(f"burst: {len(times):,} ballots by {args.threads} threads in {took:.1f} s = {len(times) / took:.0f} ballots/s; "
-          f"p50 {statistics.median(times) * 1000:.0f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.0f} ms, "
-          f"failures {len(failures)}")
     with app.app_context(), app.test_request_context():
         from sqlalchemy import func, select
 
         from coop.voting import services
         from coop.voting.models import Ballot, Participation, Vote
 
-        vote = db.session.get(Vote, ids["vote"])
+        vote = db.session.get(Vote, vote_id)
         table = Participation if vote.is_secret else Ballot
         n, distinct = db.session.execute(select(func.count(), func.count(table.member_id.distinct()))
                                          .where(table.vote_id == vote.id)).one()
-        print(f"after the burst: {n:,} ballots for {distinct:,} distinct voters of {len(member_ids):,} on the roll")
+        print(f"after the burst: {n:,} ballots for {distinct:,} distinct voters of {len(voters):,} on the roll")
         t = time.perf_counter()
         services.close_vote(vote, actor=None)
         db.session.commit()

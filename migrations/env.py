@@ -99,8 +99,19 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        if dialect == "sqlite":
+            # Batch migrations copy and drop tables; with foreign keys on, dropping a referenced
+            # table would cascade to (or refuse because of) the rows that refer to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if dialect == "sqlite":
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

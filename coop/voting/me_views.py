@@ -41,11 +41,11 @@ def my_votes():
     return render_template("voting/me/list.html", member=member, needs=needs, cast=cast, closed=closed)
 
 
-def _names(entries) -> dict:
+def _names(entries, me: Member) -> dict:
     ids = [e.member_id for e in entries]
-    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
-    me = own_member(g.coop, current_user)
-    return {i: (str(_l("My own vote")) if me and i == me.id else
+    others = [i for i in ids if i != me.id]
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(others)))} if others else {}
+    return {i: (str(_l("My own vote")) if i == me.id else
                 str(_l("For %(name)s (proxy)", name=members[i].full_name))) for i in ids}
 
 
@@ -59,7 +59,8 @@ def ballot(vote_id: int):
     entries = services.roll_for(vote, member)
     left = [e for e in entries if e.member_id not in services.voted_ids(vote, [x.member_id for x in entries])]
     labels = choice_labels(vote)
-    form = ballot_form(vote, left, labels, _names(left))
+    names = _names(left, member)
+    form = ballot_form(vote, left, labels, names)
     receipts = None
     if left and vote.is_open and form.validate_on_submit():
         choices = {e.member_id: getattr(form, f"m{e.member_id}").data for e in left}
@@ -70,7 +71,7 @@ def ballot(vote_id: int):
             done.update(services.cast(vote, member, choices, actor=current_user))
 
         if attempt(form, action):
-            receipts = {_names(left)[m]: code for m, code in done.items()}
+            receipts = {names[m]: code for m, code in done.items()}
             response = make_response(render_template("voting/me/cast.html", vote=vote, receipts=receipts,
                                                      count=len(choices)))
             response.headers["Cache-Control"] = "no-store"  # the receipt is shown once

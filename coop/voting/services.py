@@ -19,6 +19,7 @@ from coop.meetings import services as meetings
 from coop.meetings.models import AgendaItem, GeneralMeeting, ItemKind, MeetingKind, MeetingStatus, Resolution
 from coop.members.models import Member, MemberCategory
 from coop.members.services import voting_member_ids_on
+from coop.orgs.models import Cooperative
 from coop.voting import rules
 from coop.voting.models import (Ballot, Channel, Motion, MotionKind, MotionStatus, Participation,
                                 RollEntry, SecretBallot, Vote, VoteKind, VoteStatus)
@@ -29,7 +30,8 @@ DECIDED = (MotionStatus.ADOPTED, MotionStatus.REJECTED, MotionStatus.NO_QUORUM)
 
 
 def _audit(action: str, vote_or_motion, actor, **details):
-    audit.record(f"voting.{action}", actor=actor, cooperative=vote_or_motion.meeting.cooperative,
+    # The cooperative is in the session already (the request loaded it): no query for the meeting.
+    audit.record(f"voting.{action}", actor=actor, cooperative=db.session.get(Cooperative, vote_or_motion.cooperative_id),
                  obj=vote_or_motion, **details)
 
 
