@@ -117,8 +117,27 @@ def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
     return vote.id, coop.slug, out
 
 
+def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
+    """Run the clients once; add the server's CPU seconds (gunicorn and its PostgreSQL backends)
+    and the share of the machine other programs used meanwhile."""
+    from run import cpu_seconds, machine_busy, pids_of
+
+    before = {p: cpu_seconds([p]) for p in pids_of(pid, pg_name)}
+    busy0, all0 = machine_busy()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    busy1, all1 = machine_busy()
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        return None
+    out = json.loads(done.stdout)
+    out["server_cpu"] = sum(cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name))
+    others = (busy1 - busy0) - out["server_cpu"] - out["cpu_seconds"]
+    out["others"] = max(0.0, others) / max(all1 - all0, 1e-9) * 100
+    return out
+
+
 def main() -> int:
-    from run import app_env, cpu_seconds, gunicorn, machine_busy, pids_of
+    from run import app_env, gunicorn
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voters", type=int, default=5000)
@@ -160,15 +179,10 @@ def main() -> int:
     with gunicorn(app_env(url, secret), args.workers, "sync", 1, tmp) as (host, log_path, pid):
         cmd = [sys.executable, str(ROOT / "bench" / "vote_clients.py"), "--host", host, "--voters", str(voters_path),
                "--clients", str(args.clients)] + (["--with-page"] if args.with_page else [])
-        before = {p: cpu_seconds([p]) for p in pids_of(pid, pg_name)}
-        busy0, all0 = machine_busy()
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-        busy1, all1 = machine_busy()
-        server_cpu = sum(cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name))
-        if done.returncode != 0:
-            print(done.stderr[-3000:], file=sys.stderr)
+        burst = _phase(cmd, pid, pg_name)
+        bare = _phase(cmd + ["--bare", str(len(voters))], pid, pg_name)
+        if burst is None or bare is None:
             return 2
-        burst = json.loads(done.stdout)
     server_log = log_path.read_text()
     if "Traceback" in server_log:
         print(f"gunicorn logged errors:\n{server_log[-3000:]}")
@@ -177,14 +191,14 @@ def main() -> int:
           f"{', GET + POST' if args.with_page else ', POST'}): {burst['ballots']:,} ballots in {burst['seconds']} s "
           f"= {burst['per_second']} ballots/s; p50 {burst['p50_ms']} ms, p95 {burst['p95_ms']} ms, "
           f"p99 {burst['p99_ms']} ms; failures {burst['failures'] or 0}")
-    if burst["ballots"]:
-        client_cpu = burst.get("cpu_seconds", 0.0)
-        others = max(0.0, (busy1 - busy0) - server_cpu - client_cpu)
-        print(f"CPU per ballot: server (gunicorn{' + PostgreSQL' if pg_name else ''}) "
-              f"{server_cpu / burst['ballots'] * 1000:.1f} ms, clients {client_cpu / burst['ballots'] * 1000:.1f} ms; "
-              f"the server alone on {os.cpu_count()} CPUs could answer at most "
-              f"{burst['ballots'] / server_cpu * os.cpu_count():.0f} ballots/s; other programs used "
-              f"{others / max(all1 - all0, 1e-9) * 100:.0f} % of the machine during the burst")
+    print(f"bare GET /health, same clients: {bare['per_second']} requests/s; p95 {bare['p95_ms']} ms")
+    if burst["ballots"] and bare["ballots"]:
+        per_ballot, per_bare = burst["server_cpu"] / burst["ballots"], bare["server_cpu"] / bare["ballots"]
+        print(f"ballots/s over bare requests/s: {burst['per_second'] / bare['per_second']:.2f}; server CPU "
+              f"(gunicorn{' + PostgreSQL' if pg_name else ''}) per ballot {per_ballot * 1000:.1f} ms, per bare request "
+              f"{per_bare * 1000:.1f} ms (ratio {per_ballot / per_bare:.1f}); at that cost the server alone on "
+              f"{os.cpu_count()} CPUs answers at most {os.cpu_count() / per_ballot:.0f} ballots/s; other programs used "
+              f"{burst['others']:.0f} % of the machine during the burst")
 
     with app.app_context(), app.test_request_context():
         from sqlalchemy import func, select

@@ -37,8 +37,12 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--with-page", action="store_true")
     ap.add_argument("--choices", default="voor,tegen")
+    ap.add_argument("--bare", type=int, default=0, metavar="N",
+                    help="instead: N GET /health requests (the bare endpoint, the baseline of the same stack)")
     args = ap.parse_args()
     voters = json.load(open(args.voters, encoding="utf-8"))
+    if args.bare:
+        voters = [{"bare": True}] * args.bare
     choices = args.choices.split(",")
     work: Queue = Queue()
     for v in voters:
@@ -59,8 +63,16 @@ def main() -> int:
                     v = work.get_nowait()
                 except Empty:
                     return
-                headers = {"Cookie": f"session={v['cookie']}"}
                 t0 = time.perf_counter()
+                if v.get("bare"):
+                    r = http.get("/health")
+                    r.read()
+                    if r.status_code == 200:
+                        times.append(time.perf_counter() - t0)
+                    else:
+                        fail(f"GET /health {r.status_code}")
+                    continue
+                headers = {"Cookie": f"session={v['cookie']}"}
                 csrf = v["csrf"]
                 if args.with_page:
                     r = http.get(v["path"], headers=headers)

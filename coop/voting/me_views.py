@@ -70,6 +70,10 @@ def ballot(vote_id: int):
         def action():
             done.update(services.cast(vote, member, choices, actor=current_user))
 
+        # The confirmation is rendered right after the commit from what this request holds:
+        # no need to read the account, the cooperative and the vote again (a voting burst is
+        # thousands of these).
+        db.session().expire_on_commit = False
         if attempt(form, action):
             receipts = {names[m]: code for m, code in done.items()}
             response = make_response(render_template("voting/me/cast.html", vote=vote, receipts=receipts,
