@@ -470,7 +470,7 @@ def turnout(vote: Vote) -> dict:
     return {"by_channel": by, "voted": sum(by.values())}
 
 
-def compute(vote: Vote, roll: list[tuple[int, int]], ballots: list[tuple[str, int]]) -> dict:
+def compute(vote: Vote, roll: list[tuple], ballots: list[tuple[str, int]]) -> dict:
     """The outcome of ``vote`` from its roll and ballots (pure but for the vote's settings)."""
     roll_weight = sum(w for _m, w, *_p in roll)
     present_weight = sum(w for _m, w, *present in roll if present and present[0])
