@@ -79,7 +79,7 @@ def back_a_request(coop, chair) -> None:
     req = liaison.create_draft(
         coop, rtype, subject="Medewerking tweede zonnedak op basisschool De Wilg",
         body="Geachte heer, mevrouw,\n\nOnze leden kozen in een raadpleging voor het dak van basisschool De Wilg "
-             "als volgende zonnedak (zie de uitslag hieronder). Wij vragen de gemeente als eigenaar van het "
+             "als volgende zonnedak (zie de uitslag bij dit verzoek). Wij vragen de gemeente als eigenaar van het "
              "gebouw om een gesprek over een overeenkomst voor het gebruik van het dak.",
         consultation_id=closed.id, actor=chair)
     liaison.submit(req, actor=chair)

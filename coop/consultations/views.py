@@ -2,6 +2,8 @@
 and CSV."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +16,7 @@ from coop.consultations.forms import ConfirmForm, ConsultationForm
 from coop.consultations.models import STATUS_LABELS, Consultation
 from coop.core import nav
 from coop.core.csvsafe import write_csv
-from coop.core.db import scoped
+from coop.core.db import scoped, utcnow
 from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status
 from coop.core.pagination import paginate
@@ -49,8 +51,9 @@ def result_chart(consultation: Consultation) -> Markup:
     peak = max([*counts.values(), 1])
     row, label_w, bar_w, width = 30, 0, 360, 560
     height = row * len(counts) + 8
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{escape(_("Answers per option"))}" class="bar-chart consultation-chart">']
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="{escape(_("Answers per option"))}" '
+           'class="bar-chart consultation-chart">']
     for i, (option, n) in enumerate(counts.items()):
         y = 4 + i * row
         w = round(bar_w * n / peak, 1)
@@ -86,6 +89,10 @@ def list_consultations():
 @require("board")
 def new_consultation():
     form = ConsultationForm()
+    if request.method == "GET":  # a week from the next full hour, as a start
+        start = (utcnow() + timedelta(hours=1)).astimezone(LOCAL_TZ).replace(minute=0, second=0, microsecond=0,
+                                                                           tzinfo=None)
+        form.opens_at.data, form.closes_at.data = start, start + timedelta(days=7)
     created = []
     if form.validate_on_submit() and attempt(form, lambda: created.append(
             services.create(g.coop, _data(form), actor=current_user))):
