@@ -62,7 +62,8 @@ def answer(consultation_id: int):
             response.headers["Cache-Control"] = "no-store"  # the receipt is shown once
             return response
     return render_template("consultations/me/answer.html", consultation=consultation, form=form, may=may,
-                           done=done, accepting=consultation.accepts_at(utcnow())), form_status(form) if request.method == "POST" else 200
+                           done=done, accepting=consultation.accepts_at(utcnow())), \
+        form_status(form) if request.method == "POST" else 200
 
 
 @bp.route("/me/c/<coop>/consultations/<int:consultation_id>/result")

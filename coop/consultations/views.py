@@ -185,7 +185,8 @@ def export_consultation(consultation_id: int):
         rows += [[_("receipt"), _("answer")]] + [list(r) for r in services.receipts(consultation)]
     else:
         rows += [[_("membership number"), _("name"), _("answer")]] + [
-            [a.member.number, a.member.full_name, answer_text(consultation, a.choice)] for a in services.named_answers(consultation)]
+            [a.member.number, a.member.full_name, answer_text(consultation, a.choice)]
+            for a in services.named_answers(consultation)]
     body = write_csv([_("field"), _("value")], rows)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=consultation-{consultation.id}.csv"})

@@ -95,8 +95,10 @@ def test_concurrent_submissions_of_one_member_give_exactly_one_answer(app, anony
             for table in ("consultation_answer", "consultation_participation", "consultation_roll"):
                 conn.execute(sa.text(f"DELETE FROM {table} WHERE consultation_id = :c"), {"c": ids["consultation"]})
             conn.execute(sa.text("DELETE FROM consultation WHERE id = :c"), {"c": ids["consultation"]})
-            for sql in ("DELETE FROM audit_entry WHERE cooperative_id = :c", "DELETE FROM member WHERE cooperative_id = :c",
-                        "DELETE FROM statutes_profile WHERE cooperative_id = :c", "DELETE FROM cooperative WHERE id = :c"):
+            for sql in ("DELETE FROM audit_entry WHERE cooperative_id = :c",
+                        "DELETE FROM member WHERE cooperative_id = :c",
+                        "DELETE FROM statutes_profile WHERE cooperative_id = :c",
+                        "DELETE FROM cooperative WHERE id = :c"):
                 conn.execute(sa.text(sql), {"c": ids["coop"]})
             conn.execute(sa.text("DELETE FROM audit_entry WHERE tenant_key = :k"), {"k": f"coop:{ids['coop']}"})
             conn.execute(sa.text("DELETE FROM municipality WHERE id = :m"), {"m": ids["muni"]})
