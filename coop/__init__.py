@@ -92,6 +92,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     import coop.assets.views  # noqa: F401
     import coop.assets.me_views  # noqa: F401
     import coop.auth.views  # noqa: F401
+    import coop.consultations.me_views  # noqa: F401
+    import coop.consultations.views  # noqa: F401
     import coop.liaison.views  # noqa: F401
     import coop.members.capital_views  # noqa: F401
     import coop.members.import_views  # noqa: F401
@@ -108,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.api.open311 import bp as open311_bp
     from coop.assets import bp as assets_bp
     from coop.auth import bp as auth_bp
+    from coop.consultations import bp as consultations_bp
     from coop.core.views import bp as core_bp
     from coop.liaison import bp as liaison_bp
     from coop.meetings import bp as meetings_bp
@@ -116,7 +119,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.voting import bp as voting_bp
 
     for bp in (core_bp, auth_bp, orgs_bp, admin_bp, members_bp, me_bp, meetings_bp, api_bp,
-               liaison_bp, open311_bp, assets_bp, voting_bp, accountability_bp):
+               liaison_bp, open311_bp, assets_bp, voting_bp, accountability_bp, consultations_bp):
         app.register_blueprint(bp)
     permissions.public(app.view_functions["static"])
 
@@ -148,6 +151,7 @@ def _import_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
     import coop.accountability.models  # noqa: F401
     import coop.auth.models  # noqa: F401
+    import coop.consultations.models  # noqa: F401
     import coop.core.audit  # noqa: F401
     import coop.core.mail  # noqa: F401
     import coop.core.ratelimit  # noqa: F401

@@ -108,8 +108,20 @@ def _detail(r: LiaisonRequest) -> dict:
                          "progress": c.progress}
                         for c in db.session.scalars(select(Commitment).where(Commitment.request_id == r.id)
                                                     .order_by(Commitment.id))],
+        "consultation": _consultation(r.consultation),
     })
     return out
+
+
+def _consultation(c) -> dict | None:
+    """The consultation a request rests on, as the municipality sees it (its frozen result)."""
+    if c is None or c.result is None:
+        return None
+    result = c.result
+    return {"title": c.title, "question": c.question, "options": c.options, "is_anonymous": c.is_anonymous,
+            "is_multiple_choice": c.is_multiple_choice, "counts": result["counts"], "answered": result["answered"],
+            "eligible": result["eligible"], "turnout_percent": result["turnout_percent"],
+            "closed_at": _iso(c.closed_at), "result_hash": c.result_hash}
 
 
 def _load(muni: Municipality, request_id: int) -> LiaisonRequest:
@@ -320,6 +332,20 @@ SCHEMAS = {
                                                                  "text": nullable("string")}}},
             "messages": {"type": "array", "items": {"type": "object", "required": ["at", "side", "body"]}},
             "commitments": {"type": "array", "items": {"type": "object", "required": ["id", "what", "who", "due_on"]}},
+            "consultation": {
+                "type": ["object", "null"],
+                "description": "The closed consultation of the members the request rests on, with its frozen result.",
+                "required": ["title", "question", "options", "counts", "answered", "eligible", "turnout_percent",
+                             "closed_at", "result_hash"],
+                "properties": {"title": {"type": "string"}, "question": {"type": "string"},
+                               "options": {"type": "array", "items": {"type": "string"}},
+                               "is_anonymous": {"type": "boolean"}, "is_multiple_choice": {"type": "boolean"},
+                               "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                               "answered": {"type": "integer", "minimum": 0},
+                               "eligible": {"type": "integer", "minimum": 0},
+                               "turnout_percent": {"type": "number"},
+                               "closed_at": {"type": "string", "format": "date-time"},
+                               "result_hash": {"type": "string"}}},
         },
     },
     "RequestPage": {

@@ -137,4 +137,7 @@ def register(app: Flask) -> None:
 
     register_voting_commands(coop_cli)
     register_accountability_commands(coop_cli)
+    from coop.consultations.cli import register_commands as register_consultation_commands
+
+    register_consultation_commands(coop_cli)
     app.cli.add_command(coop_cli)

@@ -188,6 +188,9 @@ def load_demo() -> bool:
             from coop.assets.demo import load_energy_demo
 
             load_energy_demo(coop, chair, rng, featured_email=f"lid@{dom}")
+            from coop.consultations.demo import load as load_consultations_demo
+
+            load_consultations_demo(coop, chair, featured_email=f"lid@{dom}")
         elif spec["slug"] == "dehof":
             from coop.assets.demo import load_housing_demo
 
@@ -199,6 +202,9 @@ def load_demo() -> bool:
     from coop.liaison.demo import load_liaison_demo
 
     load_liaison_demo(chairs)
+    from coop.consultations.demo import back_a_request
+
+    back_a_request(*chairs["zonnedak"])
     from coop.accountability.demo import load as load_accountability_demo
 
     for coop, chair in chairs.values():

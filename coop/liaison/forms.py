@@ -28,6 +28,9 @@ class RequestForm(FlaskForm):
                                           "(required for permits)."))
     resolution = SelectField(_l("Based on a resolution of the general meeting"), coerce=int, default=0,
                              description=_l("The municipality sees the resolution's number and text."))
+    consultation = SelectField(_l("Based on a consultation of the members"), coerce=int, default=0,
+                               description=_l("Only closed consultations; the municipality sees the question, "
+                                              "the result and the turnout."))
 
 
 class AttachmentForm(FlaskForm):

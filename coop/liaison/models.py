@@ -205,6 +205,8 @@ class LiaisonRequest(db.Model):
     location: Mapped[str | None] = mapped_column(String(200))
     #: Member input the request rests on: a resolution of the general meeting (optional).
     resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolution.id", ondelete="SET NULL"))
+    #: Member input the request rests on: a closed consultation of the members (optional).
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="SET NULL"))
     status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus, 24), default=RequestStatus.DRAFT)
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, 16))
     #: The official answer; required with every decision.
@@ -228,6 +230,7 @@ class LiaisonRequest(db.Model):
     municipality = relationship("Municipality")
     request_type: Mapped[RequestType] = relationship()
     resolution = relationship("Resolution")
+    consultation = relationship("Consultation")
     assignee = relationship("User", foreign_keys=[assignee_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     events: Mapped[list[RequestEvent]] = relationship(

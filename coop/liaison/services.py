@@ -219,32 +219,52 @@ def _check_resolution(cooperative_id: int, resolution_id: int | None) -> int | N
     return found
 
 
+def _check_consultation(cooperative_id: int, consultation_id: int | None) -> int | None:
+    """Member input a request may rest on: a closed consultation of the cooperative's own members."""
+    from coop.consultations.models import Consultation, ConsultationStatus
+
+    if not consultation_id:
+        return None
+    found = db.session.execute(select(Consultation.id, Consultation.status).where(
+        Consultation.id == consultation_id, Consultation.cooperative_id == cooperative_id)).first()
+    if found is None:
+        raise DomainError(_l("Choose a consultation of your own cooperative."), field="consultation")
+    if found.status != ConsultationStatus.CLOSED:
+        raise DomainError(_l("Only a closed consultation, with its frozen result, can back a request."),
+                          field="consultation")
+    return found.id
+
+
 def create_draft(coop, rtype: RequestType, *, subject: str, body: str, location: str | None = None,
-                 resolution_id: int | None = None, actor) -> LiaisonRequest:
+                 resolution_id: int | None = None, consultation_id: int | None = None, actor) -> LiaisonRequest:
     if rtype.municipality_id != coop.municipality_id:
         raise DomainError(_l("Choose a kind of request of your own municipality."), field="request_type")
     req = LiaisonRequest(cooperative=coop, municipality_id=coop.municipality_id, request_type=rtype,
                          created_by_id=getattr(actor, "id", None),
                          resolution_id=_check_resolution(coop.id, resolution_id),
+                         consultation_id=_check_consultation(coop.id, consultation_id),
                          **_check_content(rtype, subject, body, location))
     db.session.add(req)
     db.session.flush()
-    audit.record("liaison.create_draft", actor=actor, cooperative=coop, obj=req, kind=rtype.kind.value)
+    audit.record("liaison.create_draft", actor=actor, cooperative=coop, obj=req, kind=rtype.kind.value,
+                 consultation=req.consultation_id)
     return req
 
 
 def update_draft(req: LiaisonRequest, rtype: RequestType, *, subject: str, body: str,
-                 location: str | None = None, resolution_id: int | None = None, actor) -> None:
+                 location: str | None = None, resolution_id: int | None = None,
+                 consultation_id: int | None = None, actor) -> None:
     _require(req, S.DRAFT)
     if rtype.municipality_id != req.municipality_id:
         raise DomainError(_l("Choose a kind of request of your own municipality."), field="request_type")
     req.resolution_id = _check_resolution(req.cooperative_id, resolution_id)
+    req.consultation_id = _check_consultation(req.cooperative_id, consultation_id)
     for key, value in _check_content(rtype, subject, body, location).items():
         setattr(req, key, value)
     req.request_type = rtype
     db.session.flush()
     audit.record("liaison.update_draft", actor=actor, cooperative=req.cooperative, obj=req,
-                 kind=rtype.kind.value)
+                 kind=rtype.kind.value, consultation=req.consultation_id)
 
 
 def delete_draft(req: LiaisonRequest, *, actor) -> None:

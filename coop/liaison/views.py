@@ -16,7 +16,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from coop.consultations.models import Consultation, ConsultationStatus
 from coop.core import nav
+from coop.core.formatting import local_time
 from coop.core.forms import apply_domain_error, attempt
 from coop.core.pagination import paginate
 from coop.core.permissions import require
@@ -128,6 +130,12 @@ def _type_choices(form: RequestForm) -> None:
         .order_by(Resolution.year.desc(), Resolution.seq.desc()).limit(200)).all()
     form.resolution.choices = [(0, _("None"))] + [
         (r.id, f"{format_resolution_number(r.year, r.seq)} {r.title}") for r in resolutions]
+    consultations = db.session.execute(
+        select(Consultation.id, Consultation.title, Consultation.closed_at)
+        .where(Consultation.cooperative_id == g.coop.id, Consultation.status == ConsultationStatus.CLOSED)
+        .order_by(Consultation.closed_at.desc()).limit(200)).all()
+    form.consultation.choices = [(0, _("None"))] + [
+        (c.id, f"{c.title} ({local_time(c.closed_at)})") for c in consultations]
 
 
 @bp.route("/c/<coop>/requests")
@@ -159,7 +167,8 @@ def new_request():
             abort(400)
         if attempt(form, lambda: created.append(services.create_draft(
                 g.coop, rtype, subject=form.subject.data, body=form.body.data, location=form.location.data,
-                resolution_id=form.resolution.data, actor=current_user))):
+                resolution_id=form.resolution.data, consultation_id=form.consultation.data,
+                actor=current_user))):
             flash(_("The draft has been saved. Add attachments if needed, then submit it."), "success")
             return redirect(url_for("liaison.coop_request", request_id=created[0].id))
     db.session.commit()  # the catalogue, when it was just created
@@ -174,13 +183,15 @@ def edit_request(request_id: int):
     if req.status is not S.DRAFT:
         flash(_("Only a draft can be changed; write a message instead."), "error")
         return redirect(request_url(req))
-    form = RequestForm(obj=req, request_type=req.request_type_id, resolution=req.resolution_id or 0)
+    form = RequestForm(obj=req, request_type=req.request_type_id, resolution=req.resolution_id or 0,
+                       consultation=req.consultation_id or 0)
     _type_choices(form)
     if form.validate_on_submit():
         rtype = next((t for t in form.types if t.id == form.request_type.data), None) or abort(400)
         if attempt(form, lambda: services.update_draft(req, rtype, subject=form.subject.data, body=form.body.data,
                                                        location=form.location.data,
-                                                       resolution_id=form.resolution.data, actor=current_user)):
+                                                       resolution_id=form.resolution.data,
+                                                       consultation_id=form.consultation.data, actor=current_user)):
             flash(_("The draft has been saved."), "success")
             return redirect(request_url(req))
     return render_template("liaison/request_form.html", form=form, req=req, UNIT_LABELS=UNIT_LABELS), \
