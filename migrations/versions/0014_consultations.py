@@ -1,7 +1,7 @@
 """consultations
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-23 17:19:06.390331
 
 """
@@ -13,7 +13,7 @@ import coop.core.db  # noqa: F401 — UTCDateTime columns
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0013'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
