@@ -39,6 +39,7 @@ ENV_SETTINGS: dict[str, tuple[str, object]] = {
     "COOP_PROXY_COUNT": ("PROXY_COUNT", int),
     "COOP_TIMEZONE": ("BABEL_DEFAULT_TIMEZONE", str),
     "COOP_API_RATE_LIMIT": ("API_RATE_LIMIT", str),
+    "COOP_CONSULTATION_REMINDER_HOURS": ("CONSULTATION_REMINDER_HOURS", int),
 }
 
 
@@ -68,6 +69,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "PROXY_COUNT": 0,
+        # Members who have not answered a consultation are reminded once, this long before it closes.
+        "CONSULTATION_REMINDER_HOURS": 48,
         "API_RATE_LIMIT": "600 per minute",
         "BABEL_DEFAULT_LOCALE": "en",
         # Times are stored in UTC and shown in the cooperatives' own time zone.

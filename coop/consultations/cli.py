@@ -18,8 +18,7 @@ def register_commands(group) -> None:
         from coop.consultations import services
         from coop.extensions import db
 
-        hours = hours if hours is not None else int(current_app.config.get("CONSULTATION_REMINDER_HOURS",
-                                                                            services.REMIND_HOURS_BEFORE))
+        hours = hours if hours is not None else current_app.config["CONSULTATION_REMINDER_HOURS"]
         closed = services.close_due()
         sent = services.send_reminders(hours=hours)
         db.session.commit()
