@@ -81,6 +81,7 @@ def test_member_answers_once_with_a_receipt_and_checks_it_after_closing(client, 
     login_as(client, world.member_a)
     assert "Welk dak?" in client.get("/me/c/coop-a/consultations/").get_data(as_text=True)
     assert "Consultations waiting for your answer" in client.get("/me/c/coop-a/").get_data(as_text=True)
+    assert "Welk dak?" in client.get("/me/c/coop-a/votes/").get_data(as_text=True)  # beside "needs my vote"
     page = client.get(f"/me/c/coop-a/consultations/{c.id}").get_data(as_text=True)
     assert "Choose the one option you prefer" in page and "anonymous" in page
     r = client.post(f"/me/c/coop-a/consultations/{c.id}", data={"choice": "Garage"})
