@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, Field, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from coop.orgs.forms import MultiCheckboxField
 from coop.voting.models import MOTION_KIND_LABELS, VOTE_KIND_LABELS, MotionKind, VoteKind
@@ -95,13 +95,14 @@ class RankingField(Field):
             self.process_errors.append(_l("Either rank candidates or cast a blank ballot, not both."))
         elif self.blank:
             self.data = "blank"
-        elif not numbers:
-            self.process_errors.append(_l("Rank at least one candidate (1 for your first choice), "
-                                          "or tick “blank ballot”."))
         elif sorted(numbers.values()) != list(range(1, len(numbers) + 1)):
             self.process_errors.append(_l("Use each number once, from 1 upwards without gaps (1, 2, 3 …)."))
-        else:
+        elif numbers:
             self.data = sorted(numbers, key=numbers.get)
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(_l("Rank at least one candidate (1 for your first choice), or tick “blank ballot”."))
 
 
 def ballot_form(vote, entries, labels: dict, names: dict):
