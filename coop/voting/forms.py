@@ -44,7 +44,8 @@ class OpenVoteForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, VOTE_KIND_LABELS[k]) for k in VoteKind if k != VoteKind.MOTION])
     options = TextAreaField(_l("Candidates or options"), description=_l("One per line."),
                             validators=[DataRequired(), Length(max=5000)])
-    seats = IntegerField(_l("Seats (elections of several people)"), default=1, validators=[Optional(), NumberRange(min=1, max=50)])
+    seats = IntegerField(_l("Seats (elections of several people)"), default=1,
+                         validators=[Optional(), NumberRange(min=1, max=50)])
     is_secret = BooleanField(_l("Secret ballot"), default=True)
     publishes_receipts = BooleanField(_l("Publish the receipts after closing"), default=True,
                                       description=RECEIPTS_HINT)
@@ -102,7 +103,8 @@ class RankingField(Field):
 
     def pre_validate(self, form):
         if self.data is None and not self.process_errors:
-            raise StopValidation(_l("Rank at least one candidate (1 for your first choice), or tick “blank ballot”."))
+            raise StopValidation(_l("Rank at least one candidate (1 for your first choice), "
+                                    "or tick “blank ballot”."))
 
 
 def ballot_form(vote, entries, labels: dict, names: dict):

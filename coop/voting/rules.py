@@ -25,6 +25,10 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Iterable
 
+from stvpoll.scottish_stv import calculate_scottish_stv
+from stvpoll.tiebreak_strategies import TiebreakHistory, TiebreakRandom
+from stvpoll.types import CandidateStatus, SelectionMethod
+
 FOR, AGAINST, ABSTAIN, BLANK, INVALID = "for", "against", "abstain", "blank", "invalid"
 MOTION_CHOICES = (FOR, AGAINST, ABSTAIN)
 
@@ -221,10 +225,6 @@ def tally_stv(ballots: Iterable[tuple[Iterable[str], int]], candidates: list[str
     Identical rankings are counted together, so the order of the ballots does not matter; a tie
     that the earlier rounds do not break is decided by the lot drawn from ``seed`` (the draw's
     order is the order of preference: the last of the tied in the draw is excluded first)."""
-    from stvpoll.scottish_stv import calculate_scottish_stv
-    from stvpoll.tiebreak_strategies import TiebreakHistory, TiebreakRandom
-    from stvpoll.types import CandidateStatus, SelectionMethod
-
     names = sorted(set(candidates))
     grouped: Counter = Counter()
     blank = 0

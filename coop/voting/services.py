@@ -19,7 +19,7 @@ from coop.meetings.models import AgendaItem, GeneralMeeting, ItemKind, MeetingKi
 from coop.members.models import Member
 from coop.members.services import voting_member_ids_on
 from coop.voting import rules
-from coop.voting.models import (MULTI_SEAT, Ballot, Channel, Motion, MotionKind, MotionStatus, Participation,
+from coop.voting.models import (Ballot, Channel, Motion, MotionKind, MotionStatus, Participation,
                                 RollEntry, SecretBallot, Vote, VoteKind, VoteStatus)
 
 #: A vote opened during the session stays open at most this long after the meeting's end.
@@ -151,7 +151,7 @@ def open_vote(meeting: GeneralMeeting, *, actor, title: str, kind: VoteKind = Vo
             raise DomainError(_l("Give at least two different options or candidates."), field="options")
         if rules.BLANK in options or any(len(o) > 200 for o in options):
             raise DomainError(_l("That option cannot be used."), field="options")
-    if kind in MULTI_SEAT and not (1 <= seats < len(options)):
+    if kind in (VoteKind.APPROVAL, VoteKind.STV) and not (1 <= seats < len(options)):
         raise DomainError(_l("There must be more candidates than seats."), field="seats")
     if not (title or "").strip():
         raise DomainError(_l("Give the vote a title."), field="title")
@@ -160,7 +160,7 @@ def open_vote(meeting: GeneralMeeting, *, actor, title: str, kind: VoteKind = Vo
         meetings.open_voting(meeting, actor=actor)
     vote = Vote(cooperative_id=meeting.cooperative_id, meeting=meeting, motion=motion, kind=kind,
                 title=title.strip()[:200], options_json=json.dumps(options, ensure_ascii=False),
-                seats=seats if kind in MULTI_SEAT else 1, is_secret=is_secret,
+                seats=seats if kind in (VoteKind.APPROVAL, VoteKind.STV) else 1, is_secret=is_secret,
                 publishes_receipts=publishes_receipts, round=round, seed=secrets.token_hex(16),
                 opens_at=opens_at, closes_at=closes_at, opened_by_id=getattr(actor, "id", None),
                 rerun_of=rerun_of, rerun_reason=rerun_reason)
@@ -376,7 +376,7 @@ def record_paper_totals(vote: Vote, totals: dict[str, int], handed_out: int, *, 
     now = now or utcnow()
     if not vote.is_secret:
         raise DomainError(_l("An open vote is entered per member."))
-    if vote.kind in MULTI_SEAT:
+    if vote.kind in (VoteKind.APPROVAL, VoteKind.STV):
         raise DomainError(_l("Ballots electing several people are cast online or by proxy."))
     _lock_open(vote, now, exclusive=True)
     if vote.papers_handed_out is not None:
