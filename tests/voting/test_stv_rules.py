@@ -130,3 +130,25 @@ def test_one_seat_goes_to_an_absolute_majority_of_first_preferences(ballots, sea
     leader = max(counts.counts, key=counts.counts.get)
     if 2 * counts.counts[leader] > counts.cast:
         assert counts.elected == [leader]
+
+
+def test_the_count_is_the_same_in_another_process_whatever_its_hash_seed():
+    """``flask coop recount`` runs in a new process, where Python orders sets of names
+    differently (PYTHONHASHSEED): the count must not depend on that."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, random\n"
+        "from coop.voting import rules\n"
+        "rng = random.Random(7)\n"
+        "names = ['Anna', 'Bram', 'Cor', 'Dirk', 'Eva', 'Fenna']\n"
+        "out = []\n"
+        "for i in range(150):\n"
+        "    ballots = [(rng.sample(names, rng.randint(0, 6)), rng.randint(1, 2)) for _ in range(rng.randint(0, 12))]\n"
+        "    out.append(rules.tally_stv(ballots, names, rng.randint(1, 4), seed=str(i)).as_dict())\n"
+        "print(json.dumps(out, sort_keys=True))\n")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env=os.environ | {"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and json.loads(outputs.pop())
