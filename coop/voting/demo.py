@@ -1,6 +1,7 @@
 """Demo voting for Zonnedak: at the spring meeting the annual accounts were adopted by an open
 vote (so the resolutions register has an entry) and the audit committee was elected by secret
-ballot; for the autumn meeting online voting on the budget is open ahead of the meeting, for the
+ballot, and two supervisory board members by single transferable vote; for the autumn
+meeting online voting on the budget is open ahead of the meeting, for the
 demo member lid@zonnedak.example among others."""
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ def spring(meeting: GeneralMeeting, people: list[Member], chair) -> None:
     for m, c in zip(people[:12], ["Fatima El Amrani"] * 8 + ["Jeroen de Boer"] * 4):
         services.cast(election, m, {m.id: c}, actor=None)
     services.close_vote(election, actor=chair)
+    board = ["Annemarie Kok", "Hüseyin Yılmaz", "Pieter van Dijk", "Sanne de Wit"]
+    stv = services.open_vote(meeting, actor=chair, title="Verkiezing raad van commissarissen", kind=VoteKind.STV,
+                             options=board, seats=2, is_secret=True)
+    rankings = ([board[0], board[2]], [board[1], board[0]], [board[2], board[3]], [board[0], board[1]],
+                [board[3], board[2], board[1]], [board[1]], [board[0]], [])
+    for m, ranking in zip(people[:16], rankings * 2):
+        services.cast(stv, m, {m.id: ranking}, actor=None)
+    services.close_vote(stv, actor=chair)
 
 
 def autumn(meeting: GeneralMeeting, chair) -> None:

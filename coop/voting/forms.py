@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField,
+from wtforms import (BooleanField, DateTimeLocalField, Field, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from coop.orgs.forms import MultiCheckboxField
 from coop.voting.models import MOTION_KIND_LABELS, VOTE_KIND_LABELS, MotionKind, VoteKind
@@ -43,7 +44,8 @@ class OpenVoteForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, VOTE_KIND_LABELS[k]) for k in VoteKind if k != VoteKind.MOTION])
     options = TextAreaField(_l("Candidates or options"), description=_l("One per line."),
                             validators=[DataRequired(), Length(max=5000)])
-    seats = IntegerField(_l("Seats (approval)"), default=1, validators=[Optional(), NumberRange(min=1, max=50)])
+    seats = IntegerField(_l("Seats (elections of several people)"), default=1,
+                         validators=[Optional(), NumberRange(min=1, max=50)])
     is_secret = BooleanField(_l("Secret ballot"), default=True)
     publishes_receipts = BooleanField(_l("Publish the receipts after closing"), default=True,
                                       description=RECEIPTS_HINT)
@@ -64,6 +66,47 @@ class ConfirmForm(FlaskForm):
     pass
 
 
+class RankingField(Field):
+    """A ranked ballot without JavaScript: one number select per candidate (1 for the first
+    choice) and a "blank ballot" tick. ``data``: the ranking (names, best first), ``"blank"``, or
+    None when refused. Rendered by ``templates/voting/me/_ranking.html``."""
+
+    def __init__(self, label=None, validators=None, candidates=(), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.candidates = list(candidates)
+        self.ranks: dict[str, str] = {}
+        self.blank = False
+
+    def rank_options(self) -> list[tuple[str, str]]:
+        return [("", str(_l("not ranked")))] + [(str(n), str(n)) for n in range(1, len(self.candidates) + 1)]
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors, self.data, self.ranks, self.blank = [], None, {}, False
+        if formdata is None:
+            return
+        self.ranks = {c: (formdata.get(f"{self.name}-{i}") or "").strip() for i, c in enumerate(self.candidates)}
+        self.blank = bool(formdata.get(f"{self.name}-blank"))
+        self.raw_data = [*self.ranks.values(), "blank" if self.blank else ""]
+        options = {v for v, _t in self.rank_options()}
+        if any(v not in options for v in self.ranks.values()):
+            self.process_errors.append(_l("That is not a rank on this ballot."))
+            return
+        numbers = {c: int(v) for c, v in self.ranks.items() if v}
+        if self.blank and numbers:
+            self.process_errors.append(_l("Either rank candidates or cast a blank ballot, not both."))
+        elif self.blank:
+            self.data = "blank"
+        elif sorted(numbers.values()) != list(range(1, len(numbers) + 1)):
+            self.process_errors.append(_l("Use each number once, from 1 upwards without gaps (1, 2, 3 …)."))
+        elif numbers:
+            self.data = sorted(numbers, key=numbers.get)
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(_l("Rank at least one candidate (1 for your first choice), "
+                                    "or tick “blank ballot”."))
+
+
 def ballot_form(vote, entries, labels: dict, names: dict):
     """A form with one question per roll entry the voter may cast (own and represented)."""
     from coop.voting.models import VoteKind as K
@@ -77,6 +120,8 @@ def ballot_form(vote, entries, labels: dict, names: dict):
         if vote.kind == K.APPROVAL:
             field = MultiCheckboxField(label, choices=choices, description=_l(
                 "Tick up to %(n)d names. Each name you tick gets one vote from you.", n=vote.seats))
+        elif vote.kind == K.STV:
+            field = RankingField(label, candidates=vote.options)
         else:
             field = RadioField(label, choices=choices, validators=[DataRequired(_l("Choose one."))])
         setattr(BallotForm, f"m{e.member_id}", field)

@@ -115,6 +115,7 @@ class VoteKind(enum.Enum):
     ELECTION = "election"  # one seat: absolute majority, run-off
     APPROVAL = "approval"  # several seats: approval voting
     POLL = "poll"  # advisory, options
+    STV = "stv"  # several seats: single transferable vote (ranked ballots)
 
 
 VOTE_KIND_LABELS = {
@@ -122,7 +123,12 @@ VOTE_KIND_LABELS = {
     VoteKind.ELECTION: _l("Election of one person (absolute majority, run-off)"),
     VoteKind.APPROVAL: _l("Election of several people (approval)"),
     VoteKind.POLL: _l("Advisory poll"),
+    VoteKind.STV: _l("Election of several people (single transferable vote)"),
 }
+
+#: Elections of several people: the ballot's choice is a JSON list (approved names, or the
+#: ranking best first).
+MULTI_SEAT = (VoteKind.APPROVAL, VoteKind.STV)
 
 
 class VoteStatus(enum.Enum):
@@ -243,7 +249,8 @@ class Ballot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    #: The choice; for approval ballots the approved names as a JSON list.
+    #: The choice; for approval ballots the approved names as a JSON list, for single transferable
+    #: vote the ranking (best first) as a JSON list (an empty list: a blank ballot).
     choice: Mapped[str] = mapped_column(Text)
     weight: Mapped[int] = mapped_column(Integer)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 8))

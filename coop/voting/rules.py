@@ -11,7 +11,9 @@
 - Elections: an absolute majority of the votes cast wins; otherwise a run-off between the two
   with most votes; a tie that remains (or a tie for the second place) is decided by a lot drawn
   reproducibly from a published seed. Multi-seat elections: approval voting, the N with most
-  approvals (ties for the last seat by the same lot).
+  approvals (ties for the last seat by the same lot), or single transferable vote (Scottish STV
+  with the Droop quota, counted by the ``stvpoll`` library; a tie it cannot break by earlier
+  rounds is broken by the same lot).
 - The result is frozen with a SHA-256 hash over the roll, the ballots and the outcome.
 """
 from __future__ import annotations
@@ -23,6 +25,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Iterable
+
+from stvpoll.scottish_stv import calculate_scottish_stv
+from stvpoll.tiebreak_strategies import TiebreakHistory, TiebreakRandom
+from stvpoll.types import CandidateStatus, SelectionMethod
 
 FOR, AGAINST, ABSTAIN, BLANK, INVALID = "for", "against", "abstain", "blank", "invalid"
 MOTION_CHOICES = (FOR, AGAINST, ABSTAIN)
@@ -184,6 +190,97 @@ def tally_approval(ballots: Iterable[tuple[Iterable[str], int]], candidates: lis
     drawn = draw_lot(seed, tied, seats - len(sure)) if len(sure) + len(tied) > seats else tied
     return ElectionResult(ELECTED, counts, cast, elected=sure + sorted(drawn),
                           by_lot=sorted(drawn) if len(sure) + len(tied) > seats else [])
+
+
+@dataclass(frozen=True)
+class STVResult:
+    """A single-transferable-vote count: ``counts`` are the first preferences, ``rounds`` each
+    round's votes, who was elected or excluded (and how) and the transfers that followed."""
+    outcome: str
+    counts: dict[str, int]
+    cast: int
+    blank: int
+    quota: int
+    elected: list[str] = field(default_factory=list)
+    rounds: list[dict] = field(default_factory=list)
+    exhausted: float = 0.0
+    by_lot: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+#: How a round's candidates were chosen: reached the quota, fewest votes, a tie broken by the
+#: earlier rounds or by lot, or the seats left equal the candidates left.
+STV_QUOTA, STV_FEWEST, STV_HISTORY, STV_LOT, STV_LAST = "quota", "fewest", "history", "lot", "no_competition"
+
+
+def stv_ranking(choice: Iterable[str], candidates: Iterable[str]) -> tuple[str, ...]:
+    """A ranked ballot as counted: names not standing and repeated names are left out."""
+    standing, seen = set(candidates), []
+    for name in choice:
+        if name in standing and name not in seen:
+            seen.append(name)
+    return tuple(seen)
+
+
+def tally_stv(ballots: Iterable[tuple[Iterable[str], int]], candidates: list[str], seats: int, *,
+              seed: str) -> STVResult:
+    """Several seats by single transferable vote (Scottish STV: Droop quota ``votes // (seats + 1)
+    + 1``, surpluses transferred at a reduced value, the candidate with fewest votes excluded).
+    ``ballots``: (ranking, weight), the ranking best first; an empty ranking is a blank ballot.
+    Identical rankings are counted together, so the order of the ballots does not matter; a tie
+    that the earlier rounds do not break is decided by the lot drawn from ``seed`` (the draw's
+    order is the order of preference: the last of the tied in the draw is excluded first)."""
+    names = sorted(set(candidates))
+    grouped: Counter = Counter()
+    blank = 0
+    for choice, weight in ballots:
+        if weight < 0:
+            raise ValueError("negative weight")
+        ranking = stv_ranking(choice, names)
+        if ranking:
+            grouped[ranking] += weight
+        else:
+            blank += weight
+    counts = {c: 0 for c in candidates}
+    for ranking, weight in grouped.items():
+        counts[ranking[0]] += weight
+    cast = sum(grouped.values())
+    if seats >= len(names):
+        return STVResult(ELECTED, counts, cast, blank, quota=0, elected=names)
+    lot_order = tuple(draw_lot(seed, names, len(names)))
+    result = calculate_scottish_stv(
+        tuple(names), {r: grouped[r] for r in sorted(grouped) if grouped[r] > 0}, seats,
+        tiebreak_strategies=(TiebreakHistory(), TiebreakRandom(lot_order, shuffle=False)))
+    methods = {SelectionMethod.TiebreakHistory: STV_HISTORY, SelectionMethod.TiebreakRandom: STV_LOT,
+               SelectionMethod.NoCompetition: STV_LAST}
+    rounds, by_lot = [], []
+    for n, rnd in enumerate(result.rounds):
+        excluded = rnd.status == CandidateStatus.Excluded
+        method = methods.get(rnd.selection_method, STV_FEWEST if excluded else STV_QUOTA)
+        # Candidates chosen together are listed by name: the set, not the library's order, counts.
+        chosen = sorted(rnd.selected, key=lambda c: (-rnd.votes.get(c, 0), c))
+        transfers = result.transfer_log[n] if n < len(result.transfer_log) else {}
+        rounds.append({
+            "number": n + 1,
+            "votes": {c: _num(v) for c, v in sorted(rnd.votes.items())},
+            "action": "excluded" if excluded else "elected",
+            "candidates": chosen,
+            "method": method,
+            "transfers": [[a, b, _num(v)] for (a, b), v in sorted(transfers.items()) if v],
+        })
+        if method == STV_LOT:
+            by_lot.extend(chosen)
+    elected = [c for rnd in rounds if rnd["action"] == "elected" for c in rnd["candidates"]]
+    return STVResult(ELECTED, counts, cast, blank, quota=int(result.quota), elected=elected, rounds=rounds,
+                     exhausted=_num(result.exhausted), by_lot=by_lot)
+
+
+def _num(value) -> float | int:
+    """A vote total as stored in the frozen result: an int when whole, else 5 decimals."""
+    value = round(float(value), 5)
+    return int(value) if value == int(value) else value
 
 
 def tally_poll(ballots: Iterable[tuple[str, int]], options: list[str]) -> dict[str, int]:

@@ -154,7 +154,7 @@ def open_vote(meeting: GeneralMeeting, *, actor, title: str, kind: VoteKind = Vo
             raise DomainError(_l("Give at least two different options or candidates."), field="options")
         if rules.BLANK in options or any(len(o) > 200 for o in options):
             raise DomainError(_l("That option cannot be used."), field="options")
-    if kind == VoteKind.APPROVAL and not (1 <= seats < len(options)):
+    if kind in (VoteKind.APPROVAL, VoteKind.STV) and not (1 <= seats < len(options)):
         raise DomainError(_l("There must be more candidates than seats."), field="seats")
     if not (title or "").strip():
         raise DomainError(_l("Give the vote a title."), field="title")
@@ -163,7 +163,7 @@ def open_vote(meeting: GeneralMeeting, *, actor, title: str, kind: VoteKind = Vo
         meetings.open_voting(meeting, actor=actor)
     vote = Vote(cooperative_id=meeting.cooperative_id, meeting=meeting, motion=motion, kind=kind,
                 title=title.strip()[:200], options_json=json.dumps(options, ensure_ascii=False),
-                seats=seats if kind == VoteKind.APPROVAL else 1, is_secret=is_secret,
+                seats=seats if kind in (VoteKind.APPROVAL, VoteKind.STV) else 1, is_secret=is_secret,
                 publishes_receipts=publishes_receipts, round=round, seed=secrets.token_hex(16),
                 opens_at=opens_at, closes_at=closes_at, opened_by_id=getattr(actor, "id", None),
                 rerun_of=rerun_of, rerun_reason=rerun_reason)
@@ -272,6 +272,15 @@ def valid_choice(vote: Vote, choice) -> str:
         picked = sorted(set(choice if isinstance(choice, (list, tuple, set)) else [choice]) - {""})
         if set(picked) <= set(vote.options) and len(picked) <= vote.seats:
             return json.dumps(picked, ensure_ascii=False)
+        ok = False
+    elif vote.kind == VoteKind.STV:
+        # A ranking, best first: only candidates on offer, each once; BLANK (or an empty
+        # ranking) is a blank ballot.
+        ranking = [] if choice == rules.BLANK else choice
+        if (isinstance(ranking, (list, tuple)) and all(isinstance(c, str) for c in ranking)
+                and set(ranking) <= set(vote.options)
+                and len(set(ranking)) == len(ranking)):
+            return json.dumps(list(ranking), ensure_ascii=False)
         ok = False
     else:
         ok = choice in vote.options or choice == rules.BLANK
@@ -402,8 +411,8 @@ def record_paper_totals(vote: Vote, totals: dict[str, int], handed_out: int, *, 
     now = now or utcnow()
     if not vote.is_secret:
         raise DomainError(_l("An open vote is entered per member."))
-    if vote.kind == VoteKind.APPROVAL:
-        raise DomainError(_l("Approval ballots are cast online or by proxy."))
+    if vote.kind in (VoteKind.APPROVAL, VoteKind.STV):
+        raise DomainError(_l("Ballots electing several people are cast online or by proxy."))
     _lock_open(vote, now, exclusive=True)
     if vote.papers_handed_out is not None:
         raise DomainError(_l("The paper count of this vote has already been entered."))
@@ -490,6 +499,9 @@ def compute(vote: Vote, roll: list[tuple], ballots: list[tuple[str, int]]) -> di
         return base | r.as_dict() | {"seed": vote.seed}
     if vote.kind == VoteKind.APPROVAL:
         r = rules.tally_approval([(json.loads(c), w) for c, w in ballots], vote.options, vote.seats, seed=vote.seed)
+        return base | r.as_dict() | {"seed": vote.seed}
+    if vote.kind == VoteKind.STV:
+        r = rules.tally_stv([(json.loads(c), w) for c, w in ballots], vote.options, vote.seats, seed=vote.seed)
         return base | r.as_dict() | {"seed": vote.seed}
     counts = rules.tally_poll(ballots, vote.options)
     return base | {"outcome": "counted", "counts": counts, "cast": sum(counts.values())}

@@ -2,6 +2,8 @@
 CSV) and the resolutions register (board and members)."""
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,8 +22,8 @@ from coop.members.models import Member
 from coop.voting import bp, services
 from coop.voting.forms import (ConfirmForm, MotionForm, OpenMotionVoteForm, OpenVoteForm, PaperBallotForm,
                                RerunForm, paper_totals_form)
-from coop.voting.models import (CHANNEL_LABELS, MOTION_KIND_LABELS, MOTION_STATUS_LABELS, VOTE_KIND_LABELS, Motion,
-                                MotionKind, MotionStatus, Vote, VoteKind)
+from coop.voting.models import (CHANNEL_LABELS, MOTION_KIND_LABELS, MOTION_STATUS_LABELS, MULTI_SEAT,
+                                VOTE_KIND_LABELS, Motion, MotionKind, MotionStatus, Vote, VoteKind)
 
 nav.add("coop", "voting.resolutions", _l("Resolutions"), "member", order=16, also=("voting.resolutions",))
 
@@ -34,7 +36,14 @@ def labels():
             "VOTE_KIND_LABELS": VOTE_KIND_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
             "CHOICE_LABELS": CHOICE_LABELS, "MotionStatus": MotionStatus,
             "channel_names": {c.value: label for c, label in CHANNEL_LABELS.items()},
-            "item_motions": item_motions, "meeting_elections": meeting_elections}
+            "item_motions": item_motions, "meeting_elections": meeting_elections, "choice_text": choice_text,
+            "STV_METHOD_LABELS": STV_METHOD_LABELS}
+
+
+#: How a round of a single-transferable-vote count chose its candidates (rules.STV_*).
+STV_METHOD_LABELS = {"quota": _l("reached the quota"), "fewest": _l("fewest votes"),
+                     "history": _l("tie broken by the earlier rounds"), "lot": _l("tie broken by lot"),
+                     "no_competition": _l("as many seats left as candidates")}
 
 
 def item_motions(item) -> list[Motion]:
@@ -53,6 +62,19 @@ def choice_labels(vote: Vote) -> dict:
         return {k: CHOICE_LABELS[k] for k in ("for", "against", "abstain")}
     opts = {o: o for o in vote.options}
     return opts if vote.kind == VoteKind.APPROVAL else opts | {"blank": CHOICE_LABELS["blank"]}
+
+
+def choice_text(vote: Vote, choice: str) -> str:
+    """A stored choice as people read it: "Anna, Bert" (approval), "1. Anna 2. Bert" (ranked),
+    "Blank", or the label of the choice."""
+    if vote.kind in MULTI_SEAT:
+        names = json.loads(choice)
+        if not names:
+            return str(CHOICE_LABELS["blank"])
+        if vote.kind == VoteKind.STV:
+            return " ".join(f"{n}. {name}" for n, name in enumerate(names, 1))
+        return ", ".join(names)
+    return str(choice_labels(vote).get(choice, choice))
 
 
 def _meeting(meeting_id: int) -> GeneralMeeting:
@@ -180,7 +202,7 @@ def _vote_page(vote: Vote, paper_form=None, totals_form=None, rerun_form=None, s
     labels = choice_labels(vote)
     if paper_form is None:
         paper_form = PaperBallotForm(prefix="paper")
-    paper_form.choice.choices = [(k, v) for k, v in labels.items() if not (vote.kind == VoteKind.APPROVAL)]
+    paper_form.choice.choices = [(k, v) for k, v in labels.items() if vote.kind not in MULTI_SEAT]
     live = services.turnout(vote)
     roll = db.session.scalar(select(db.func.count()).select_from(services.RollEntry).where(
         services.RollEntry.vote_id == vote.id))
@@ -280,6 +302,15 @@ def export_vote(vote_id: int):
             rows.append([key, result[key]])
     for name, n in (result.get("counts") or {}).items():
         rows.append([_("votes for %(name)s", name=name), n])
+    if vote.kind == VoteKind.STV:
+        rows += [[_("quota"), result["quota"]], [_("elected"), "; ".join(result["elected"])],
+                 [_("not transferable"), result["exhausted"]]]
+        for rnd in result["rounds"]:
+            prefix = _("round %(n)d", n=rnd["number"])
+            rows += [[f"{prefix}: {name}", n] for name, n in rnd["votes"].items()]
+            rows.append([f"{prefix}: {_('elected') if rnd['action'] == 'elected' else _('excluded')}",
+                         "; ".join(rnd["candidates"]) + f" ({STV_METHOD_LABELS[rnd['method']]})"])
+            rows += [[f"{prefix}: " + _("transfer %(a)s → %(b)s", a=a, b=b), n] for a, b, n in rnd["transfers"]]
     for channel, n in result["turnout"]["by_channel"].items():
         rows.append([_("turnout %(channel)s", channel=channel), n])
     rows.append([])
