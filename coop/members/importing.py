@@ -45,8 +45,8 @@ from typing import Iterable, Iterator
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import (ForeignKey, Integer, String, Text, and_, any_, bindparam, insert, select,
-                        union_all, update)
+from sqlalchemy import (ForeignKey, Integer, String, Text, and_, any_, bindparam, func, insert,
+                        select, union_all, update)
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -55,8 +55,9 @@ from coop.core.csvsafe import FORMULA_STARTS
 from coop.core.db import str_enum, utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
+from coop.members import rules
 from coop.members.models import Channel, Member, MemberEvent, MemberStatus, make_sort_name
-from coop.members.services import clean_member_data, today
+from coop.members.services import clean_member_data, is_plain_email, today
 
 log = logging.getLogger(__name__)
 
@@ -555,8 +556,9 @@ def iter_rows(job: ImportJob, *, width: int | None = None) -> Iterator[tuple[int
         rows = _csv_rows(text, job.delimiter)
         next(rows, None)
         for number, row in rows:
-            if not _is_empty(row):
-                yield number, (row + [""] * width)[:width]
+            # (CSV cells are all text: a row is empty when its cells joined are blank)
+            if "".join(row).strip():
+                yield number, row if len(row) == width else (row + [""] * width)[:width]
 
 
 def preview_rows(job: ImportJob, limit: int = 10) -> list[list]:
@@ -707,10 +709,12 @@ def parse_date(value) -> date:
     text = value.strip()
     m = _DMY.match(text)
     if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        day, month, year = m.groups()
+        return date(int(year), int(month), int(day))
     m = _YMD.match(text)
     if m:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        year, month, day = m.groups()
+        return date(int(year), int(month), int(day))
     raise ValueError(text)
 
 
@@ -765,7 +769,7 @@ def clean_row(values: list, mapping: dict[str, int], coop, *, on: date | None = 
     number = data.pop("number", None)
     number = str(number).strip() if number else None
     if number:
-        if number.isdigit() and 0 < int(number) < 2**31:
+        if number.isdecimal() and 0 < int(number) < 2**31:  # (isdigit: "²", which int() refuses)
             number = int(number)
         else:
             errors.append(("number", _("A membership number is a whole number above zero.")))
@@ -793,6 +797,134 @@ def clean_row(values: list, mapping: dict[str, int], coop, *, on: date | None = 
     cleaned["number"] = number
     cleaned["admitted_on"] = admitted_on
     return cleaned
+
+
+class RowChecker:
+    """:func:`clean_row` for every row of one file, quicker for the everyday row.
+
+    The everyday row — text cells, a valid Dutch postcode, an e-mail address of the plain shape
+    (:func:`~coop.members.services.is_plain_email`), a Dutch IBAN, dates as written in the
+    file's usual way — is checked here with the same rule functions the service uses, without
+    building the service's intermediate values (about five times faster: it runs 100,000 times
+    per large file). Any row with anything else — an error, a foreign IBAN, an unusual e-mail
+    address, a cell with a leading quote, a non-text cell — goes through :func:`clean_row`
+    itself, which decides and words the errors. So the result for a row is always what
+    :func:`clean_row` returns (a property test checks this on generated rows).
+    """
+
+    def __init__(self, mapping: dict[str, int], coop, *, on: date | None = None):
+        from coop.members.services import MEMBER_FIELDS, _column_lengths
+
+        self.mapping = mapping
+        self.coop = coop
+        self.on = on or today()
+        self.today = today()
+        lengths = _column_lengths()
+        special = ("number", "postcode", "email", "iban") + DATE_FIELDS
+        # plain text fields in the service's order, with their column and the column's width
+        self.text = [(key, mapping[key], lengths.get(key) or 10**9) for key in MEMBER_FIELDS
+                     if key in mapping and key not in special]
+        self.required = [key for key in REQUIRED_FIELDS if key in mapping]
+        self.number = mapping.get("number")
+        self.postcode = mapping.get("postcode")
+        self.email = mapping.get("email")
+        self.iban = mapping.get("iban")
+        self.born_on = mapping.get("born_on")
+        self.admitted_on = mapping.get("admitted_on")
+        self.limits = {key: lengths[key] for key in ("email", "iban")}
+
+    def __call__(self, values: list) -> dict:
+        """The row's cleaned values (as :func:`clean_row`); raises RowError."""
+        cleaned = self._everyday(values)
+        if cleaned is None:
+            cleaned = clean_row(values, self.mapping, self.coop, on=self.on)
+        return cleaned
+
+    def _everyday(self, values: list) -> dict | None:
+        """The cleaned row, or None when the row is not an everyday one (clean_row decides)."""
+        out: dict = {}
+        for key, index, limit in self.text:
+            value = values[index]
+            if value.__class__ is not str or value[:1] == "'":
+                return None
+            value = value.strip() or None
+            if value is not None and len(value) > limit:
+                return None
+            out[key] = value
+        for key in self.required:
+            if not out[key]:
+                return None
+        if self.postcode is not None:
+            value = self._text(values[self.postcode])
+            if value is False:
+                return None
+            if value:
+                try:
+                    value = rules.normalise_postcode(value)
+                except ValueError:
+                    return None
+            out["postcode"] = value
+        if self.email is not None:
+            value = self._text(values[self.email])
+            if value is False:
+                return None
+            if value:
+                value = value.lower()
+                if len(value) > self.limits["email"] or not is_plain_email(value):
+                    return None
+            out["email"] = value
+        if self.iban is not None:
+            value = self._text(values[self.iban])
+            if value is False:
+                return None
+            if value:
+                value = rules.dutch_iban(value)
+                if value is None or len(value) > self.limits["iban"]:
+                    return None
+            out["iban"] = value
+        if self.born_on is not None:
+            value = self._date(values[self.born_on])
+            if value is False or value and value > self.today:
+                return None
+            if value:
+                out["born_on"] = value
+        admitted_on = None
+        if self.admitted_on is not None:
+            admitted_on = self._date(values[self.admitted_on])
+            if admitted_on is False or admitted_on and admitted_on > self.on:
+                return None
+        number = None
+        if self.number is not None:
+            value = self._text(values[self.number])
+            if value is False:
+                return None
+            if value:
+                if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**31):
+                    return None
+                number = int(value)
+        out["number"] = number
+        out["admitted_on"] = admitted_on
+        return out
+
+    @staticmethod
+    def _text(value) -> str | None | bool:
+        """A text cell stripped (None when empty); False when clean_row must decide."""
+        if value.__class__ is not str or value[:1] == "'":
+            return False
+        return value.strip() or None
+
+    @staticmethod
+    def _date(value) -> date | None | bool:
+        """A date cell parsed (None when empty); False when clean_row must decide."""
+        if value.__class__ is not str or value[:1] == "'":
+            return False
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            return False
 
 
 def _identity(values: dict) -> tuple[str | None, tuple | None]:
@@ -878,6 +1010,54 @@ def _taken_numbers(coop_id: int, numbers: set[int]) -> set[int]:
         select(Member.number).where(Member.cooperative_id == coop_id, _in(Member.number, numbers))))
 
 
+#: Validation reads the register of a cooperative of at most this many members once, in one
+#: query, rather than asking for each batch of the file which of its rows are registered.
+PREFETCH_MEMBERS = 250_000
+
+
+class _Registered:
+    """Who is registered in a cooperative, as the checks of one file ask it batch by batch:
+    :meth:`matches` (as :func:`_existing`) and :meth:`taken` (as :func:`_taken_numbers`).
+
+    For a register of up to PREFETCH_MEMBERS it is read once (at 100,000 members a fraction of
+    a second, against 50 queries of 2,000 values each); each batch then gets the whole register,
+    which answers every look-up of the batch as those queries would. A larger register is
+    asked batch by batch."""
+
+    def __init__(self, coop_id: int):
+        self.coop_id = coop_id
+        count = db.session.scalar(select(func.count()).select_from(Member)
+                                  .where(Member.cooperative_id == coop_id))
+        self.prefetched = count <= PREFETCH_MEMBERS
+        if not self.prefetched:
+            return
+        self.by_email: dict[str, int] = {}
+        self.by_key: dict[tuple, int] = {}
+        self.numbers: set[int] = set()
+        found = db.session.execute(select(Member.number, Member.email, Member.sort_name, Member.postcode,
+                                          Member.born_on, Member.erased_at.is_(None))
+                                   .where(Member.cooperative_id == coop_id))
+        for number, email, sort_name, postcode, born_on, live in found:
+            if number:
+                self.numbers.add(number)  # numbers are never reused, not even an erased member's
+            if not live:
+                continue
+            if email:
+                self.by_email[email] = number
+            if postcode and born_on:
+                self.by_key[(sort_name, postcode, born_on)] = number
+
+    def matches(self, rows: list[dict]) -> tuple[dict, dict]:
+        if self.prefetched:
+            return self.by_email, self.by_key
+        return _existing(self.coop_id, rows)
+
+    def taken(self, numbers: set[int]):
+        if self.prefetched:
+            return self.numbers
+        return _taken_numbers(self.coop_id, numbers)
+
+
 def _batches(iterable, size: int | None = None):
     size = size or BATCH_SIZE
     batch = []
@@ -956,8 +1136,10 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
     to_import = 0
     tmp = job.rows_path.with_suffix(".tmp")
     day = today()
+    check = RowChecker(mapping, coop, on=day)
     checked_from = utcnow()
     _custom_plans()
+    registered = _Registered(coop.id)
 
     def add_error(entry):
         nonlocal error_count
@@ -977,12 +1159,12 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
             good: list[tuple[int, dict]] = []
             for row, values in batch:
                 try:
-                    good.append((row, clean_row(values, mapping, coop, on=day)))
+                    good.append((row, check(values)))
                 except RowError as e:
                     # in the order of the file's columns, as the board reads the row
                     for key, message in sorted(e.errors, key=lambda err: mapping.get(err[0], -1)):
                         add_error(_error(row, key, message, columns, values, mapping))
-            by_email, by_key = _existing(coop.id, [v for _r, v in good])
+            by_email, by_key = registered.matches([v for _r, v in good])
             keep: list[tuple[int, dict]] = []
             for row, values in good:
                 email, key = _identity(values)
@@ -1000,7 +1182,7 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
                 if key:
                     seen_keys[key] = row
                 keep.append((row, values))
-            taken = _taken_numbers(coop.id, {v["number"] for _r, v in keep if v["number"]})
+            taken = registered.taken({v["number"] for _r, v in keep if v["number"]})
             values_by_row = dict(batch)
             for row, values in keep:
                 n = values["number"]

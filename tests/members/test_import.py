@@ -292,6 +292,18 @@ def test_same_file_twice_creates_no_duplicates(board, db, world):
     assert count_members(db, world.coop_a) == n
 
 
+@pytest.fixture(params=["register read at once", "register asked batch by batch"])
+def register_lookup(request, monkeypatch):
+    """The checks read a small register at once, a large one batch by batch: both must agree."""
+    from coop.members import importing
+
+    if request.param == "register asked batch by batch":
+        monkeypatch.setattr(importing, "PREFETCH_MEMBERS", -1)
+        monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    return request.param
+
+
+@pytest.mark.usefixtures("register_lookup")
 def test_duplicates_are_recognised_by_email_or_name_postcode_and_birth_date(board, db, world, make_member):
     make_member(world.coop_a, first_name="Zoë", last_name="Jansen", postcode="9712 CD",
                 born_on=date(1975, 7, 31))
@@ -337,6 +349,7 @@ def test_numbers_are_kept_and_the_counter_is_raised(board, db, world):
     assert later.number == 207
 
 
+@pytest.mark.usefixtures("register_lookup")
 def test_a_number_of_another_member_is_refused(board, db, world):
     taken = world.record_a.number
     content = f"lidnummer;voornaam;achternaam\r\n{taken};Nieuw;Lid\r\n7000;Twee;Keer\r\n7000;Drie;Keer\r\n"
@@ -348,6 +361,24 @@ def test_a_number_of_another_member_is_refused(board, db, world):
     assert [(e["row"], e["field"]) for e in job.error_list] == [(2, "number"), (4, "number")]
     assert "already belongs to another member" in job.error_list[0]["message"]
     assert "also in row 3" in job.error_list[1]["message"]
+
+
+@pytest.mark.usefixtures("register_lookup")
+def test_an_erased_member_keeps_the_number_but_is_nobody_to_match(board, db, world, make_member):
+    from coop.core.db import utcnow
+
+    erased = make_member(world.coop_a, first_name="Oud", last_name="Lid", email="oud@example.nl")
+    erased.erased_at = utcnow()
+    db.session.commit()
+    content = (f"lidnummer;voornaam;achternaam;e-mail\r\n"
+               f"{erased.number};Nieuw;Lid;nieuw@example.nl\r\n"
+               f";Oud;Lid;oud@example.nl\r\n").encode()
+    job = job_from(upload(board, "nummers.csv", content), db)
+    submit_mapping(board, job)
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert job.status == ImportStatus.INVALID and job.skipped_count == 0
+    assert [(e["row"], e["field"]) for e in job.error_list] == [(2, "number")]
 
 
 def test_import_is_one_audit_entry_and_an_imported_event_per_member(board, db, world):
