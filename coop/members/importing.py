@@ -204,8 +204,9 @@ class ImportJob(db.Model):
 
     @property
     def rows_path(self) -> Path:
-        """The checked rows, kept between validation and import (deleted afterwards)."""
-        return upload_dir() / (Path(self.stored_name).stem + ".rows.jsonl")
+        """The checked rows, kept between validation and import (deleted afterwards): a line
+        of JSON (what the import needs to know), then one CSV line per row (CHECKED_FIELDS)."""
+        return upload_dir() / (Path(self.stored_name).stem + ".rows.csv")
 
 
 # --- target fields and header names ----------------------------------------------------------
@@ -1111,11 +1112,6 @@ def _error(row: int, key: str, message: str, columns: dict, values: list, mappin
             "value": (str(value)[:60] if value not in (None, "") else None), "message": message}
 
 
-def _jsonable(values: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, date) else v.value if isinstance(v, enum.Enum) else v)
-            for k, v in values.items()}
-
-
 def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
     """Check every row; the job ends INVALID (with errors by row and field) or READY (with the
     checked rows saved beside the upload for the import)."""
@@ -1153,8 +1149,10 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
         if len(skipped) < MAX_STORED_SKIPPED:
             skipped.append({"row": row, "other": other, "reason": reason})
 
-    with open(tmp, "w", encoding="utf-8") as out:
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
         tmp.chmod(0o600)
+        # (CSV writes None as an empty cell, a date as yyyy-mm-dd; no checked value is "")
+        write = csv.writer(out, lineterminator="\n").writerow
         for batch in _batches(iter_rows(job)):
             good: list[tuple[int, dict]] = []
             for row, values in batch:
@@ -1200,7 +1198,7 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
                     seen_numbers[n] = row
                     max_number = max(max_number, n)
                 if not error_count:
-                    out.write(json.dumps([row, _jsonable(values)], ensure_ascii=False) + "\n")
+                    write([row, *map(values.get, CHECKED_FIELDS)])
                 to_import += 1
             processed += len(batch)
             progress(processed)
@@ -1218,7 +1216,8 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
         job.status = ImportStatus.READY
         job.imported_count = to_import  # to be imported
         # the highest number the file brings, on the first line, for numbering the rest
-        with open(job.rows_path, "w", encoding="utf-8") as final, open(tmp, encoding="utf-8") as rows:
+        with open(job.rows_path, "w", encoding="utf-8", newline="") as final, \
+                open(tmp, encoding="utf-8", newline="") as rows:
             job.rows_path.chmod(0o600)
             final.write(json.dumps({"max_number": max_number, "rows": to_import,
                                     "checked_from": checked_from.isoformat()}) + "\n")
@@ -1238,20 +1237,33 @@ class ImportClash(Exception):
         self.errors = errors
 
 
-def _read_checked(job: ImportJob) -> tuple[dict, Iterator[tuple[int, dict]]]:
-    handle = open(job.rows_path, encoding="utf-8")
+#: The columns of the checked rows file, after the row number.
+CHECKED_FIELDS = ("number", "admitted_on", "first_name", "name_prefix", "last_name", "street",
+                  "house_number", "postcode", "city", "email", "phone", "born_on", "iban")
+
+
+def _read_checked(job: ImportJob) -> tuple[dict, Iterator[list[str]]]:
+    """The first line of the checked rows (JSON) and a reader of the rest: lists of strings,
+    the row number first, then CHECKED_FIELDS ("" for none)."""
+    handle = open(job.rows_path, encoding="utf-8", newline="")
     meta = json.loads(handle.readline())
 
-    def rows():
+    def records():
         with handle:
-            for line in handle:
-                row, values = json.loads(line)
-                for key in ("born_on", "admitted_on"):
-                    if values.get(key):
-                        values[key] = date.fromisoformat(values[key])
-                yield row, values
+            yield from csv.reader(handle)
 
-    return meta, rows()
+    return meta, records()
+
+
+def _checked_values(records: Iterator[list[str]]) -> Iterator[tuple[int, dict]]:
+    """The checked rows as (row number, values) with Python values, as validation kept them."""
+    for record in records:
+        values = dict(zip(CHECKED_FIELDS, (v or None for v in record[1:])))
+        values["number"] = int(values["number"]) if values["number"] else None
+        for key in ("born_on", "admitted_on"):
+            if values[key]:
+                values[key] = date.fromisoformat(values[key])
+        yield int(record[0]), values
 
 
 def import_job(job: ImportJob, progress: Progress | None = None) -> int:
@@ -1266,7 +1278,7 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> int:
     progress = progress or Progress(job, live=False)
     coop = job.cooperative
     actor_id = job.created_by_id
-    meta, rows = _read_checked(job)
+    meta, records = _read_checked(job)
     # Lock the cooperative's row for the numbers (concurrent admissions wait until we commit).
     last = db.session.execute(
         update(Cooperative).where(Cooperative.id == coop.id)
@@ -1293,11 +1305,11 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> int:
     if postgres and not recheck:
         # The usual case on PostgreSQL: nothing to look up between rows, so every member goes
         # in one COPY that the database works through while the next rows are prepared.
-        added, next_number = _stream_members(coop.id, rows, int(meta["rows"]), next_number, day,
+        added, next_number = _stream_members(coop.id, records, int(meta["rows"]), next_number, day,
                                              now, actor_id, progress)
         processed = added
     else:
-        for batch in _batches(rows):
+        for batch in _batches(_checked_values(records)):
             if recheck:
                 _custom_plans()
             by_email, by_key = _existing(coop.id, [v for _r, v in batch]) if recheck else ({}, {})
@@ -1403,48 +1415,74 @@ def _imported_event(member_id: int, admitted_on: date, actor_id: int | None, now
             "actor_id": actor_id, "is_applied": True, "created_at": now}
 
 
-def _stream_members(coop_id: int, rows, expected: int, next_number: int, day: date,
-                    now: datetime, actor_id: int | None, progress: Progress) -> tuple[int, int]:
+#: The columns a new member gets from an import, in the order of :func:`_member_values`.
+MEMBER_COLUMNS = ("cooperative_id", "number", "status", "first_name", "name_prefix", "last_name",
+                  "street", "house_number", "postcode", "city", "email", "phone", "born_on", "iban",
+                  "sort_name", "channel", "email_consent_at", "privacy_consent_at", "admitted_on",
+                  "applied_on", "has_appealed", "created_at", "updated_at")
+EVENT_COLUMNS = ("member_id", "kind", "from_status", "to_status", "effective_on", "reason",
+                 "actor_id", "is_applied", "created_at")
+
+
+def _stream_members(coop_id: int, records: Iterator[list[str]], expected: int, next_number: int,
+                    day: date, now: datetime, actor_id: int | None, progress: Progress) -> tuple[int, int]:
     """PostgreSQL, nothing to recheck: all members in one COPY, then all their events.
-    Returns (members added, last membership number given)."""
+    Returns (members added, last membership number given).
+
+    The checked rows are already text, so they go to the server as CSV text without becoming
+    Python values on the way (the server parses them as it would the values of an INSERT; a
+    value it cannot store fails the whole import). The same columns and values as
+    :func:`_member_values`; the ids come from the table's own sequence, so the events need no
+    read-back."""
     ids = iter(_sequence_values("member", "id", expected))
-    events: list[dict] = []
-
-    def members():
-        nonlocal next_number
-        for row, values in rows:
-            number = values.pop("number")
-            admitted_on = values.pop("admitted_on") or day
-            if not number:
-                next_number += 1
-                number = next_number
-            member = _member_values(coop_id, values, number, admitted_on, now)
-            member["id"] = next(ids)
-            events.append(_imported_event(member["id"], admitted_on, actor_id, now))
-            if len(events) % BATCH_SIZE == 0:
-                progress(len(events))
-            yield member
-
-    bulk_insert(Member.__table__, members())
-    bulk_insert(MemberEvent.__table__, events)
+    stamp = now.isoformat()
+    admitted_today = day.isoformat()
+    actor = "" if actor_id is None else str(actor_id)
+    member = MemberStatus.MEMBER.value
+    events: list[str] = []
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection  # psycopg 3, in the session's transaction
+    buffer = io.StringIO()
+    write = csv.writer(buffer, lineterminator="\n").writerow
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY member ({', '.join(MEMBER_COLUMNS)}, id) FROM STDIN WITH (FORMAT csv)") as copy:
+            for record in records:  # row, number, admitted_on, then the member's fields
+                number = record[1]
+                if not number:
+                    next_number += 1
+                    number = next_number
+                admitted_on = record[2] or admitted_today
+                member_id = next(ids)
+                write((*_member_row(coop_id, number, admitted_on, *record[3:], stamp), member_id))
+                # as _imported_event, in EVENT_COLUMNS order
+                events.append(f"{member_id},imported,,{member},{admitted_on},,{actor},t,{stamp}\n")
+                if len(events) % BATCH_SIZE == 0:
+                    copy.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
+                    progress(len(events))
+            copy.write(buffer.getvalue())
+        with cursor.copy(f"COPY member_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, len(events), BATCH_SIZE):
+                copy.write("".join(events[start:start + BATCH_SIZE]))
     progress(len(events))
     return len(events), next_number
 
 
+def _member_row(coop_id: int, number, admitted_on, first_name, name_prefix, last_name, street,
+                house_number, postcode, city, email, phone, born_on, iban, now) -> tuple:
+    """The values of MEMBER_COLUMNS for a new member (enums as their stored values)."""
+    return (coop_id, number, MemberStatus.MEMBER.value, first_name, name_prefix, last_name, street,
+            house_number, postcode, city, email, phone, born_on, iban,
+            make_sort_name(first_name, last_name),
+            # No consent to e-mail is known from a file: letters until the member says otherwise.
+            Channel.LETTER.value, None, None, admitted_on, None, False, now, now)
+
+
 def _member_values(coop_id: int, values: dict, number: int, admitted_on: date, now: datetime) -> dict:
-    """Every column of a new member (the same keys for every row: one executemany or COPY;
-    enums as their stored values)."""
-    row = {key: values.get(key) for key in ("first_name", "name_prefix", "last_name", "street",
-                                            "house_number", "postcode", "city", "email", "phone",
-                                            "born_on", "iban")}
-    row.update(
-        cooperative_id=coop_id, number=number, status=MemberStatus.MEMBER.value,
-        sort_name=make_sort_name(values["first_name"], values["last_name"]),
-        # No consent to e-mail is known from a file: letters until the member says otherwise.
-        channel=Channel.LETTER.value, email_consent_at=None, privacy_consent_at=None,
-        admitted_on=admitted_on, applied_on=None, has_appealed=False, created_at=now, updated_at=now,
-    )
-    return row
+    """Every column of a new member (the same keys for every row: one executemany or COPY)."""
+    return dict(zip(MEMBER_COLUMNS, _member_row(coop_id, number, admitted_on,
+                                                *map(values.get, CHECKED_FIELDS[2:]), now)))
 
 
 # --- running the steps -----------------------------------------------------------------------
