@@ -12,13 +12,16 @@ The steps, as the board sees them:
    refused with their row numbers.
 2. **Mapping**: a target field per column, guessed from Dutch and English header names.
 3. **Validation** (:func:`validate_job`): every row goes through the service's own
-   :func:`coop.members.services.clean_member_data`; errors are listed by row and field and
-   nothing is written. Rows that match a member already registered (same e-mail, or same name +
+   :func:`coop.members.services.clean_member_data` (the everyday row through
+   :class:`RowChecker`, which decides as it does, quicker); errors are listed by row and field
+   and nothing is written. Rows that match a member already registered (same e-mail, or same name +
    postcode + date of birth, as :func:`~coop.members.services.possible_duplicates` does) or an
    earlier row of the file are skipped, so importing a file twice creates no duplicates.
-4. **Import** (:func:`import_job`): all rows in ONE transaction, in batches of a few thousand
-   written in bulk (``COPY`` on PostgreSQL, one executemany elsewhere: members, then their
-   "imported" history events), and one audit entry for the whole import.
+4. **Import** (:func:`import_job`): all rows in ONE transaction, written in bulk (on
+   PostgreSQL, when the register did not change since the check, one ``COPY`` of all members and
+   one of their "imported" history events; otherwise each batch of a few thousand rows is
+   checked again and written with one ``COPY`` or executemany), and one audit entry for the
+   whole import.
 
 Validation and import run in a background thread (:func:`launch`) with their own app context
 and session, so large files do not hold a request; the job page shows the progress. With
