@@ -11,6 +11,9 @@ Then it imports the same file again, which must add nobody.
     .venv/bin/python bench/bench_import.py --pg postgresql+psycopg:///coop_bench_import
 
 Target (issue 3): 100,000 rows in at most 20 s on PostgreSQL (printed, not asserted).
+Besides the wall time of each step it prints the CPU seconds of this process and, for a
+PostgreSQL server on this machine, of the server processes of the bench database (/proc): on a
+shared machine the wall time also counts waiting for the other processes' load.
 """
 from __future__ import annotations
 
@@ -85,8 +88,8 @@ def backend_cpu(db) -> dict[int, float] | None:
     return {pid: _proc_cpu(pid) for pid in pids}
 
 
-def cpu_since(db, before: dict[int, float] | None) -> float | None:
-    after = backend_cpu(db)
+def cpu_between(before: dict[int, float] | None, after: dict[int, float] | None) -> float | None:
+    """CPU seconds the bench database's server processes used between two backend_cpu()."""
     if after is None or before is None:
         return None
     return sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in after.items())
@@ -178,7 +181,7 @@ def main() -> int:
                 py_cpu, server = cpu_steps[step]
                 figures = f"  CPU: Python {py_cpu - last_cpu:6.2f} s"
                 if server is not None:
-                    figures += f", PostgreSQL {sum(max(0.0, c - last_server.get(p, 0.0)) for p, c in server.items()):6.2f} s"
+                    figures += f", PostgreSQL {cpu_between(last_server, server):6.2f} s"
                 print(f"  {step:<40} {seconds:7.2f} s{figures}")
                 last_cpu, last_server = py_cpu, server
             if args.rows == 100_000:
@@ -187,7 +190,7 @@ def main() -> int:
             else:
                 verdict = f"the {TARGET_SECONDS:.0f} s target is for 100,000 rows"
             print(f"  {'total':<40} {total:7.2f} s  = {args.rows / total:,.0f} rows/s ({verdict})")
-            server = cpu_since(db, server0)
+            server = cpu_between(server0, backend_cpu(db))
             print(f"  {'CPU time of this process':<40} {cpu:7.2f} s")
             if server is not None:
                 print(f"  {'CPU time of PostgreSQL (bench db)':<40} {server:7.2f} s")
