@@ -12,13 +12,16 @@ The steps, as the board sees them:
    refused with their row numbers.
 2. **Mapping**: a target field per column, guessed from Dutch and English header names.
 3. **Validation** (:func:`validate_job`): every row goes through the service's own
-   :func:`coop.members.services.clean_member_data`; errors are listed by row and field and
-   nothing is written. Rows that match a member already registered (same e-mail, or same name +
+   :func:`coop.members.services.clean_member_data` (the everyday row through
+   :class:`RowChecker`, which decides as it does, quicker); errors are listed by row and field
+   and nothing is written. Rows that match a member already registered (same e-mail, or same name +
    postcode + date of birth, as :func:`~coop.members.services.possible_duplicates` does) or an
    earlier row of the file are skipped, so importing a file twice creates no duplicates.
-4. **Import** (:func:`import_job`): all rows in ONE transaction, in batches of a few thousand
-   written in bulk (``COPY`` on PostgreSQL, one executemany elsewhere: members, then their
-   "imported" history events), and one audit entry for the whole import.
+4. **Import** (:func:`import_job`): all rows in ONE transaction, written in bulk (on
+   PostgreSQL, when the register did not change since the check, one ``COPY`` of all members and
+   one of their "imported" history events; otherwise each batch of a few thousand rows is
+   checked again and written with one ``COPY`` or executemany), and one audit entry for the
+   whole import.
 
 Validation and import run in a background thread (:func:`launch`) with their own app context
 and session, so large files do not hold a request; the job page shows the progress. With
@@ -45,8 +48,8 @@ from typing import Iterable, Iterator
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import (ForeignKey, Integer, String, Text, and_, any_, bindparam, insert, select,
-                        union_all, update)
+from sqlalchemy import (ForeignKey, Integer, String, Text, and_, any_, bindparam, func, insert,
+                        select, union_all, update)
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -55,8 +58,9 @@ from coop.core.csvsafe import FORMULA_STARTS
 from coop.core.db import str_enum, utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
+from coop.members import rules
 from coop.members.models import Channel, Member, MemberEvent, MemberStatus, make_sort_name
-from coop.members.services import clean_member_data, today
+from coop.members.services import clean_member_data, is_plain_email, today
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +207,9 @@ class ImportJob(db.Model):
 
     @property
     def rows_path(self) -> Path:
-        """The checked rows, kept between validation and import (deleted afterwards)."""
-        return upload_dir() / (Path(self.stored_name).stem + ".rows.jsonl")
+        """The checked rows, kept between validation and import (deleted afterwards): a line
+        of JSON (what the import needs to know), then one CSV line per row (CHECKED_FIELDS)."""
+        return upload_dir() / (Path(self.stored_name).stem + ".rows.csv")
 
 
 # --- target fields and header names ----------------------------------------------------------
@@ -555,8 +560,9 @@ def iter_rows(job: ImportJob, *, width: int | None = None) -> Iterator[tuple[int
         rows = _csv_rows(text, job.delimiter)
         next(rows, None)
         for number, row in rows:
-            if not _is_empty(row):
-                yield number, (row + [""] * width)[:width]
+            # (CSV cells are all text: a row is empty when its cells joined are blank)
+            if "".join(row).strip():
+                yield number, row if len(row) == width else (row + [""] * width)[:width]
 
 
 def preview_rows(job: ImportJob, limit: int = 10) -> list[list]:
@@ -707,10 +713,12 @@ def parse_date(value) -> date:
     text = value.strip()
     m = _DMY.match(text)
     if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        day, month, year = m.groups()
+        return date(int(year), int(month), int(day))
     m = _YMD.match(text)
     if m:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        year, month, day = m.groups()
+        return date(int(year), int(month), int(day))
     raise ValueError(text)
 
 
@@ -765,7 +773,7 @@ def clean_row(values: list, mapping: dict[str, int], coop, *, on: date | None = 
     number = data.pop("number", None)
     number = str(number).strip() if number else None
     if number:
-        if number.isdigit() and 0 < int(number) < 2**31:
+        if number.isdecimal() and 0 < int(number) < 2**31:  # (isdigit: "²", which int() refuses)
             number = int(number)
         else:
             errors.append(("number", _("A membership number is a whole number above zero.")))
@@ -793,6 +801,134 @@ def clean_row(values: list, mapping: dict[str, int], coop, *, on: date | None = 
     cleaned["number"] = number
     cleaned["admitted_on"] = admitted_on
     return cleaned
+
+
+class RowChecker:
+    """:func:`clean_row` for every row of one file, quicker for the everyday row.
+
+    The everyday row — text cells, a valid Dutch postcode, an e-mail address of the plain shape
+    (:func:`~coop.members.services.is_plain_email`), a Dutch IBAN, dates as written in the
+    file's usual way — is checked here with the same rule functions the service uses, without
+    building the service's intermediate values (about five times faster: it runs 100,000 times
+    per large file). Any row with anything else — an error, a foreign IBAN, an unusual e-mail
+    address, a cell with a leading quote, a non-text cell — goes through :func:`clean_row`
+    itself, which decides and words the errors. So the result for a row is always what
+    :func:`clean_row` returns (a property test checks this on generated rows).
+    """
+
+    def __init__(self, mapping: dict[str, int], coop, *, on: date | None = None):
+        from coop.members.services import MEMBER_FIELDS, _column_lengths
+
+        self.mapping = mapping
+        self.coop = coop
+        self.on = on or today()
+        self.today = today()
+        lengths = _column_lengths()
+        special = ("number", "postcode", "email", "iban") + DATE_FIELDS
+        # plain text fields in the service's order, with their column and the column's width
+        self.text = [(key, mapping[key], lengths.get(key) or 10**9) for key in MEMBER_FIELDS
+                     if key in mapping and key not in special]
+        self.required = [key for key in REQUIRED_FIELDS if key in mapping]
+        self.number = mapping.get("number")
+        self.postcode = mapping.get("postcode")
+        self.email = mapping.get("email")
+        self.iban = mapping.get("iban")
+        self.born_on = mapping.get("born_on")
+        self.admitted_on = mapping.get("admitted_on")
+        self.limits = {key: lengths[key] for key in ("email", "iban")}
+
+    def __call__(self, values: list) -> dict:
+        """The row's cleaned values (as :func:`clean_row`); raises RowError."""
+        cleaned = self._everyday(values)
+        if cleaned is None:
+            cleaned = clean_row(values, self.mapping, self.coop, on=self.on)
+        return cleaned
+
+    def _everyday(self, values: list) -> dict | None:
+        """The cleaned row, or None when the row is not an everyday one (clean_row decides)."""
+        out: dict = {}
+        for key, index, limit in self.text:
+            value = values[index]
+            if value.__class__ is not str or value[:1] == "'":
+                return None
+            value = value.strip() or None
+            if value is not None and len(value) > limit:
+                return None
+            out[key] = value
+        for key in self.required:
+            if not out[key]:
+                return None
+        if self.postcode is not None:
+            value = self._text(values[self.postcode])
+            if value is False:
+                return None
+            if value:
+                try:
+                    value = rules.normalise_postcode(value)
+                except ValueError:
+                    return None
+            out["postcode"] = value
+        if self.email is not None:
+            value = self._text(values[self.email])
+            if value is False:
+                return None
+            if value:
+                value = value.lower()
+                if len(value) > self.limits["email"] or not is_plain_email(value):
+                    return None
+            out["email"] = value
+        if self.iban is not None:
+            value = self._text(values[self.iban])
+            if value is False:
+                return None
+            if value:
+                value = rules.dutch_iban(value)
+                if value is None or len(value) > self.limits["iban"]:
+                    return None
+            out["iban"] = value
+        if self.born_on is not None:
+            value = self._date(values[self.born_on])
+            if value is False or value and value > self.today:
+                return None
+            if value:
+                out["born_on"] = value
+        admitted_on = None
+        if self.admitted_on is not None:
+            admitted_on = self._date(values[self.admitted_on])
+            if admitted_on is False or admitted_on and admitted_on > self.on:
+                return None
+        number = None
+        if self.number is not None:
+            value = self._text(values[self.number])
+            if value is False:
+                return None
+            if value:
+                if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**31):
+                    return None
+                number = int(value)
+        out["number"] = number
+        out["admitted_on"] = admitted_on
+        return out
+
+    @staticmethod
+    def _text(value) -> str | None | bool:
+        """A text cell stripped (None when empty); False when clean_row must decide."""
+        if value.__class__ is not str or value[:1] == "'":
+            return False
+        return value.strip() or None
+
+    @staticmethod
+    def _date(value) -> date | None | bool:
+        """A date cell parsed (None when empty); False when clean_row must decide."""
+        if value.__class__ is not str or value[:1] == "'":
+            return False
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            return False
 
 
 def _identity(values: dict) -> tuple[str | None, tuple | None]:
@@ -825,10 +961,21 @@ def _custom_plans() -> None:
     runs often, after which the server may use one generic plan that compares every row with
     every value of the array (seconds per batch). Each query here has an index that answers it
     (cooperative + e-mail, + postcode, + number), so for this transaction only: no sequential
-    scans, and plans made for the actual arrays."""
+    scans, and plans made for the actual arrays.
+
+    Not while rows are written (:func:`_generic_plans`): the server checks each foreign key of
+    each new row with a prepared query, which ``force_custom_plan`` would plan anew for every
+    row (seen: 4 s of the database's CPU for 100,000 history events)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sql_text("SET LOCAL enable_seqscan = off"))
         db.session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def _generic_plans() -> None:
+    """PostgreSQL: back to the server's own choice of plans (after :func:`_custom_plans`),
+    for the foreign-key checks of the rows about to be written."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sql_text("SET LOCAL plan_cache_mode = auto"))
 
 
 def _existing(coop_id: int, rows: list[dict]) -> tuple[dict, dict]:
@@ -865,6 +1012,54 @@ def _taken_numbers(coop_id: int, numbers: set[int]) -> set[int]:
         return set()
     return set(db.session.scalars(
         select(Member.number).where(Member.cooperative_id == coop_id, _in(Member.number, numbers))))
+
+
+#: Validation reads the register of a cooperative of at most this many members once, in one
+#: query, rather than asking for each batch of the file which of its rows are registered.
+PREFETCH_MEMBERS = 250_000
+
+
+class _Registered:
+    """Who is registered in a cooperative, as the checks of one file ask it batch by batch:
+    :meth:`matches` (as :func:`_existing`) and :meth:`taken` (as :func:`_taken_numbers`).
+
+    For a register of up to PREFETCH_MEMBERS it is read once (at 100,000 members a fraction of
+    a second, against 50 queries of 2,000 values each); each batch then gets the whole register,
+    which answers every look-up of the batch as those queries would. A larger register is
+    asked batch by batch."""
+
+    def __init__(self, coop_id: int):
+        self.coop_id = coop_id
+        count = db.session.scalar(select(func.count()).select_from(Member)
+                                  .where(Member.cooperative_id == coop_id))
+        self.prefetched = count <= PREFETCH_MEMBERS
+        if not self.prefetched:
+            return
+        self.by_email: dict[str, int] = {}
+        self.by_key: dict[tuple, int] = {}
+        self.numbers: set[int] = set()
+        found = db.session.execute(select(Member.number, Member.email, Member.sort_name, Member.postcode,
+                                          Member.born_on, Member.erased_at.is_(None))
+                                   .where(Member.cooperative_id == coop_id))
+        for number, email, sort_name, postcode, born_on, live in found:
+            if number:
+                self.numbers.add(number)  # numbers are never reused, not even an erased member's
+            if not live:
+                continue
+            if email:
+                self.by_email[email] = number
+            if postcode and born_on:
+                self.by_key[(sort_name, postcode, born_on)] = number
+
+    def matches(self, rows: list[dict]) -> tuple[dict, dict]:
+        if self.prefetched:
+            return self.by_email, self.by_key
+        return _existing(self.coop_id, rows)
+
+    def taken(self, numbers: set[int]):
+        if self.prefetched:
+            return self.numbers
+        return _taken_numbers(self.coop_id, numbers)
 
 
 def _batches(iterable, size: int | None = None):
@@ -920,11 +1115,6 @@ def _error(row: int, key: str, message: str, columns: dict, values: list, mappin
             "value": (str(value)[:60] if value not in (None, "") else None), "message": message}
 
 
-def _jsonable(values: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, date) else v.value if isinstance(v, enum.Enum) else v)
-            for k, v in values.items()}
-
-
 def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
     """Check every row; the job ends INVALID (with errors by row and field) or READY (with the
     checked rows saved beside the upload for the import)."""
@@ -945,8 +1135,10 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
     to_import = 0
     tmp = job.rows_path.with_suffix(".tmp")
     day = today()
+    check = RowChecker(mapping, coop, on=day)
     checked_from = utcnow()
     _custom_plans()
+    registered = _Registered(coop.id)
 
     def add_error(entry):
         nonlocal error_count
@@ -960,18 +1152,20 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
         if len(skipped) < MAX_STORED_SKIPPED:
             skipped.append({"row": row, "other": other, "reason": reason})
 
-    with open(tmp, "w", encoding="utf-8") as out:
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
         tmp.chmod(0o600)
+        # (CSV writes None as an empty cell, a date as yyyy-mm-dd; no checked value is "")
+        write = csv.writer(out, lineterminator="\n").writerow
         for batch in _batches(iter_rows(job)):
             good: list[tuple[int, dict]] = []
             for row, values in batch:
                 try:
-                    good.append((row, clean_row(values, mapping, coop, on=day)))
+                    good.append((row, check(values)))
                 except RowError as e:
                     # in the order of the file's columns, as the board reads the row
                     for key, message in sorted(e.errors, key=lambda err: mapping.get(err[0], -1)):
                         add_error(_error(row, key, message, columns, values, mapping))
-            by_email, by_key = _existing(coop.id, [v for _r, v in good])
+            by_email, by_key = registered.matches([v for _r, v in good])
             keep: list[tuple[int, dict]] = []
             for row, values in good:
                 email, key = _identity(values)
@@ -989,7 +1183,7 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
                 if key:
                     seen_keys[key] = row
                 keep.append((row, values))
-            taken = _taken_numbers(coop.id, {v["number"] for _r, v in keep if v["number"]})
+            taken = registered.taken({v["number"] for _r, v in keep if v["number"]})
             values_by_row = dict(batch)
             for row, values in keep:
                 n = values["number"]
@@ -1007,7 +1201,7 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
                     seen_numbers[n] = row
                     max_number = max(max_number, n)
                 if not error_count:
-                    out.write(json.dumps([row, _jsonable(values)], ensure_ascii=False) + "\n")
+                    write([row, *map(values.get, CHECKED_FIELDS)])
                 to_import += 1
             processed += len(batch)
             progress(processed)
@@ -1025,7 +1219,8 @@ def validate_job(job: ImportJob, progress: Progress | None = None) -> None:
         job.status = ImportStatus.READY
         job.imported_count = to_import  # to be imported
         # the highest number the file brings, on the first line, for numbering the rest
-        with open(job.rows_path, "w", encoding="utf-8") as final, open(tmp, encoding="utf-8") as rows:
+        with open(job.rows_path, "w", encoding="utf-8", newline="") as final, \
+                open(tmp, encoding="utf-8", newline="") as rows:
             job.rows_path.chmod(0o600)
             final.write(json.dumps({"max_number": max_number, "rows": to_import,
                                     "checked_from": checked_from.isoformat()}) + "\n")
@@ -1045,20 +1240,33 @@ class ImportClash(Exception):
         self.errors = errors
 
 
-def _read_checked(job: ImportJob) -> tuple[dict, Iterator[tuple[int, dict]]]:
-    handle = open(job.rows_path, encoding="utf-8")
+#: The columns of the checked rows file, after the row number.
+CHECKED_FIELDS = ("number", "admitted_on", "first_name", "name_prefix", "last_name", "street",
+                  "house_number", "postcode", "city", "email", "phone", "born_on", "iban")
+
+
+def _read_checked(job: ImportJob) -> tuple[dict, Iterator[list[str]]]:
+    """The first line of the checked rows (JSON) and a reader of the rest: lists of strings,
+    the row number first, then CHECKED_FIELDS ("" for none)."""
+    handle = open(job.rows_path, encoding="utf-8", newline="")
     meta = json.loads(handle.readline())
 
-    def rows():
+    def records():
         with handle:
-            for line in handle:
-                row, values = json.loads(line)
-                for key in ("born_on", "admitted_on"):
-                    if values.get(key):
-                        values[key] = date.fromisoformat(values[key])
-                yield row, values
+            yield from csv.reader(handle)
 
-    return meta, rows()
+    return meta, records()
+
+
+def _checked_values(records: Iterator[list[str]]) -> Iterator[tuple[int, dict]]:
+    """The checked rows as (row number, values) with Python values, as validation kept them."""
+    for record in records:
+        values = dict(zip(CHECKED_FIELDS, (v or None for v in record[1:])))
+        values["number"] = int(values["number"]) if values["number"] else None
+        for key in ("born_on", "admitted_on"):
+            if values[key]:
+                values[key] = date.fromisoformat(values[key])
+        yield int(record[0]), values
 
 
 def import_job(job: ImportJob, progress: Progress | None = None) -> int:
@@ -1073,8 +1281,7 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> int:
     progress = progress or Progress(job, live=False)
     coop = job.cooperative
     actor_id = job.created_by_id
-    meta, rows = _read_checked(job)
-    _custom_plans()
+    meta, records = _read_checked(job)
     # Lock the cooperative's row for the numbers (concurrent admissions wait until we commit).
     last = db.session.execute(
         update(Cooperative).where(Cooperative.id == coop.id)
@@ -1101,11 +1308,13 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> int:
     if postgres and not recheck:
         # The usual case on PostgreSQL: nothing to look up between rows, so every member goes
         # in one COPY that the database works through while the next rows are prepared.
-        added, next_number = _stream_members(coop.id, rows, int(meta["rows"]), next_number, day,
+        added, next_number = _stream_members(coop.id, records, int(meta["rows"]), next_number, day,
                                              now, actor_id, progress)
         processed = added
     else:
-        for batch in _batches(rows):
+        for batch in _batches(_checked_values(records)):
+            if recheck:
+                _custom_plans()
             by_email, by_key = _existing(coop.id, [v for _r, v in batch]) if recheck else ({}, {})
             keep = []
             for row, values in batch:
@@ -1134,6 +1343,8 @@ def import_job(job: ImportJob, progress: Progress | None = None) -> int:
             if clashes or not members:
                 progress(processed)
                 continue
+            if recheck:
+                _generic_plans()
             if postgres:
                 # ids from the table's own sequence, so that the events need no read-back
                 for m, new_id in zip(members, _sequence_values("member", "id", len(members))):
@@ -1207,48 +1418,74 @@ def _imported_event(member_id: int, admitted_on: date, actor_id: int | None, now
             "actor_id": actor_id, "is_applied": True, "created_at": now}
 
 
-def _stream_members(coop_id: int, rows, expected: int, next_number: int, day: date,
-                    now: datetime, actor_id: int | None, progress: Progress) -> tuple[int, int]:
+#: The columns a new member gets from an import, in the order of :func:`_member_values`.
+MEMBER_COLUMNS = ("cooperative_id", "number", "status", "first_name", "name_prefix", "last_name",
+                  "street", "house_number", "postcode", "city", "email", "phone", "born_on", "iban",
+                  "sort_name", "channel", "email_consent_at", "privacy_consent_at", "admitted_on",
+                  "applied_on", "has_appealed", "created_at", "updated_at")
+EVENT_COLUMNS = ("member_id", "kind", "from_status", "to_status", "effective_on", "reason",
+                 "actor_id", "is_applied", "created_at")
+
+
+def _stream_members(coop_id: int, records: Iterator[list[str]], expected: int, next_number: int,
+                    day: date, now: datetime, actor_id: int | None, progress: Progress) -> tuple[int, int]:
     """PostgreSQL, nothing to recheck: all members in one COPY, then all their events.
-    Returns (members added, last membership number given)."""
+    Returns (members added, last membership number given).
+
+    The checked rows are already text, so they go to the server as CSV text without becoming
+    Python values on the way (the server parses them as it would the values of an INSERT; a
+    value it cannot store fails the whole import). The same columns and values as
+    :func:`_member_values`; the ids come from the table's own sequence, so the events need no
+    read-back."""
     ids = iter(_sequence_values("member", "id", expected))
-    events: list[dict] = []
-
-    def members():
-        nonlocal next_number
-        for row, values in rows:
-            number = values.pop("number")
-            admitted_on = values.pop("admitted_on") or day
-            if not number:
-                next_number += 1
-                number = next_number
-            member = _member_values(coop_id, values, number, admitted_on, now)
-            member["id"] = next(ids)
-            events.append(_imported_event(member["id"], admitted_on, actor_id, now))
-            if len(events) % BATCH_SIZE == 0:
-                progress(len(events))
-            yield member
-
-    bulk_insert(Member.__table__, members())
-    bulk_insert(MemberEvent.__table__, events)
+    stamp = now.isoformat()
+    admitted_today = day.isoformat()
+    actor = "" if actor_id is None else str(actor_id)
+    member = MemberStatus.MEMBER.value
+    events: list[str] = []
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection  # psycopg 3, in the session's transaction
+    buffer = io.StringIO()
+    write = csv.writer(buffer, lineterminator="\n").writerow
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY member ({', '.join(MEMBER_COLUMNS)}, id) FROM STDIN WITH (FORMAT csv)") as copy:
+            for record in records:  # row, number, admitted_on, then the member's fields
+                number = record[1]
+                if not number:
+                    next_number += 1
+                    number = next_number
+                admitted_on = record[2] or admitted_today
+                member_id = next(ids)
+                write((*_member_row(coop_id, number, admitted_on, *record[3:], stamp), member_id))
+                # as _imported_event, in EVENT_COLUMNS order
+                events.append(f"{member_id},imported,,{member},{admitted_on},,{actor},t,{stamp}\n")
+                if len(events) % BATCH_SIZE == 0:
+                    copy.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
+                    progress(len(events))
+            copy.write(buffer.getvalue())
+        with cursor.copy(f"COPY member_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, len(events), BATCH_SIZE):
+                copy.write("".join(events[start:start + BATCH_SIZE]))
     progress(len(events))
     return len(events), next_number
 
 
+def _member_row(coop_id: int, number, admitted_on, first_name, name_prefix, last_name, street,
+                house_number, postcode, city, email, phone, born_on, iban, now) -> tuple:
+    """The values of MEMBER_COLUMNS for a new member (enums as their stored values)."""
+    return (coop_id, number, MemberStatus.MEMBER.value, first_name, name_prefix, last_name, street,
+            house_number, postcode, city, email, phone, born_on, iban,
+            make_sort_name(first_name, last_name),
+            # No consent to e-mail is known from a file: letters until the member says otherwise.
+            Channel.LETTER.value, None, None, admitted_on, None, False, now, now)
+
+
 def _member_values(coop_id: int, values: dict, number: int, admitted_on: date, now: datetime) -> dict:
-    """Every column of a new member (the same keys for every row: one executemany or COPY;
-    enums as their stored values)."""
-    row = {key: values.get(key) for key in ("first_name", "name_prefix", "last_name", "street",
-                                            "house_number", "postcode", "city", "email", "phone",
-                                            "born_on", "iban")}
-    row.update(
-        cooperative_id=coop_id, number=number, status=MemberStatus.MEMBER.value,
-        sort_name=make_sort_name(values["first_name"], values["last_name"]),
-        # No consent to e-mail is known from a file: letters until the member says otherwise.
-        channel=Channel.LETTER.value, email_consent_at=None, privacy_consent_at=None,
-        admitted_on=admitted_on, applied_on=None, has_appealed=False, created_at=now, updated_at=now,
-    )
-    return row
+    """Every column of a new member (the same keys for every row: one executemany or COPY)."""
+    return dict(zip(MEMBER_COLUMNS, _member_row(coop_id, number, admitted_on,
+                                                *map(values.get, CHECKED_FIELDS[2:]), now)))
 
 
 # --- running the steps -----------------------------------------------------------------------

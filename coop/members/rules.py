@@ -22,6 +22,8 @@ def normalise_postcode(value: str) -> str:
 
 
 _DUTCH_IBAN = re.compile(r"NL([0-9]{2})([A-Z]{4}[0-9]{10})")
+#: ISO 7064: each letter counts as its number, A = 10 … Z = 35 (digits stay as they are).
+_IBAN_LETTERS = str.maketrans({chr(ord("A") + i): str(10 + i) for i in range(26)})
 
 
 def dutch_iban(value: str) -> str | None:
@@ -36,7 +38,7 @@ def dutch_iban(value: str) -> str | None:
     m = _DUTCH_IBAN.fullmatch(compact)
     if m is None:
         return None
-    numeric = "".join(str(int(ch, 36)) for ch in m.group(2) + "NL00")
+    numeric = (m.group(2) + "NL00").translate(_IBAN_LETTERS)
     expected = 98 - int(numeric) % 97
     return compact if expected == int(m.group(1)) else None
 

@@ -292,6 +292,18 @@ def test_same_file_twice_creates_no_duplicates(board, db, world):
     assert count_members(db, world.coop_a) == n
 
 
+@pytest.fixture(params=["register read at once", "register asked batch by batch"])
+def register_lookup(request, monkeypatch):
+    """The checks read a small register at once, a large one batch by batch: both must agree."""
+    from coop.members import importing
+
+    if request.param == "register asked batch by batch":
+        monkeypatch.setattr(importing, "PREFETCH_MEMBERS", -1)
+        monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    return request.param
+
+
+@pytest.mark.usefixtures("register_lookup")
 def test_duplicates_are_recognised_by_email_or_name_postcode_and_birth_date(board, db, world, make_member):
     make_member(world.coop_a, first_name="Zoë", last_name="Jansen", postcode="9712 CD",
                 born_on=date(1975, 7, 31))
@@ -337,6 +349,7 @@ def test_numbers_are_kept_and_the_counter_is_raised(board, db, world):
     assert later.number == 207
 
 
+@pytest.mark.usefixtures("register_lookup")
 def test_a_number_of_another_member_is_refused(board, db, world):
     taken = world.record_a.number
     content = f"lidnummer;voornaam;achternaam\r\n{taken};Nieuw;Lid\r\n7000;Twee;Keer\r\n7000;Drie;Keer\r\n"
@@ -348,6 +361,24 @@ def test_a_number_of_another_member_is_refused(board, db, world):
     assert [(e["row"], e["field"]) for e in job.error_list] == [(2, "number"), (4, "number")]
     assert "already belongs to another member" in job.error_list[0]["message"]
     assert "also in row 3" in job.error_list[1]["message"]
+
+
+@pytest.mark.usefixtures("register_lookup")
+def test_an_erased_member_keeps_the_number_but_is_nobody_to_match(board, db, world, make_member):
+    from coop.core.db import utcnow
+
+    erased = make_member(world.coop_a, first_name="Oud", last_name="Lid", email="oud@example.nl")
+    erased.erased_at = utcnow()
+    db.session.commit()
+    content = (f"lidnummer;voornaam;achternaam;e-mail\r\n"
+               f"{erased.number};Nieuw;Lid;nieuw@example.nl\r\n"
+               f";Oud;Lid;oud@example.nl\r\n").encode()
+    job = job_from(upload(board, "nummers.csv", content), db)
+    submit_mapping(board, job)
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert job.status == ImportStatus.INVALID and job.skipped_count == 0
+    assert [(e["row"], e["field"]) for e in job.error_list] == [(2, "number")]
 
 
 def test_import_is_one_audit_entry_and_an_imported_event_per_member(board, db, world):
@@ -582,3 +613,45 @@ def test_an_unchanged_register_is_not_checked_again(board, db, world, monkeypatc
     events = db.session.scalars(select(MemberEvent).join(Member).where(
         Member.cooperative_id == world.coop_a.id, MemberEvent.kind == "imported")).all()
     assert len(events) == 3 and {e.member.first_name for e in events} == {"Hélène", "Zoë", "Loïs"}
+
+
+@pytest.mark.parametrize("register_changed", [False, True], ids=["streamed", "rechecked batch by batch"])
+def test_values_arrive_as_checked(board, db, world, register_changed):
+    """Both ways of writing (on PostgreSQL one COPY stream when the register did not change
+    since the check; else batch by batch) store every value as the check left it."""
+    import csv as csvmod
+
+    out = io.StringIO()
+    w = csvmod.writer(out, delimiter=";", lineterminator="\r\n")
+    w.writerow(["Lidnummer", "Voornaam", "Tussenvoegsel", "Achternaam", "Straat", "Huisnummer", "Postcode",
+                "Woonplaats", "E-mail", "Telefoon", "Geboortedatum", "Lid sinds", "IBAN"])
+    w.writerow(["", 'Anne-"Fleur"', "van 't", "O'Brien, Jr.", "Laan; 1\\2", "3a", "1234ab", "'s-Hertogenbosch",
+                "Anne@Voorbeeld.NL", "06 1234 5678", "1-2-1980", "2001-02-03", "nl91 abna 0417 1643 00"])
+    w.writerow(["4321", "Jan", "", "Zonder", "", "", "", "", "", "", "", "", ""])
+    job = checked_job(board, db, out.getvalue().encode("utf-8"))
+    if not register_changed:  # checked long after the test world was made: nothing to recheck
+        lines = job.rows_path.read_text(encoding="utf-8").splitlines(keepends=True)
+        meta = json.loads(lines[0])
+        meta["checked_from"] = "2999-01-01T00:00:00+00:00"
+        job.rows_path.write_text(json.dumps(meta) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    assert board.post(f"{URL}/{job.id}/start").status_code == 302
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert job.status == ImportStatus.DONE and job.imported_count == 2
+    anne, jan = sorted((m for m in members_of(db, world.coop_a) if m.first_name in ('Anne-"Fleur"', "Jan")),
+                       key=lambda m: m.first_name)
+    assert (anne.name_prefix, anne.last_name, anne.street, anne.house_number, anne.postcode, anne.city) == \
+        ("van 't", "O'Brien, Jr.", "Laan; 1\\2", "3a", "1234 AB", "'s-Hertogenbosch")
+    assert (anne.email, anne.phone, anne.iban) == ("anne@voorbeeld.nl", "06 1234 5678", "NL91ABNA0417164300")
+    assert (anne.born_on, anne.admitted_on) == (date(1980, 2, 1), date(2001, 2, 3))
+    assert anne.sort_name == 'o\'brien, jr., anne-"fleur"'
+    assert anne.status == MemberStatus.MEMBER and anne.channel == Channel.LETTER and not anne.email_consent_at
+    assert anne.number == 4322  # after the highest number of the file
+    assert jan.number == 4321 and jan.admitted_on == date.today()
+    assert (jan.name_prefix, jan.street, jan.postcode, jan.email, jan.born_on, jan.iban) == (None,) * 6
+    assert jan.created_at.tzinfo is not None and abs((jan.created_at - job.finished_at).total_seconds()) < 60
+    events = {e.member_id: e for e in db.session.scalars(select(MemberEvent).where(
+        MemberEvent.member_id.in_([anne.id, jan.id])))}
+    assert events[anne.id].kind == "imported" and events[anne.id].effective_on == date(2001, 2, 3)
+    assert events[jan.id].to_status == MemberStatus.MEMBER and events[jan.id].actor_id == world.board_a.id
+    assert events[jan.id].is_applied and events[jan.id].from_status is None and events[jan.id].reason is None
