@@ -931,14 +931,18 @@ class RowChecker:
             return False
 
 
+def _name_key(first_name, last_name, postcode, born_on) -> tuple | None:
+    """Name + postcode + date of birth, compared as services.possible_duplicates does (first and
+    last name without case; the prefix plays no part: "de Vries" and "Vries, de" are one name)."""
+    if not (postcode and born_on):
+        return None
+    return ((first_name or "").strip().lower(), (last_name or "").strip().lower(), postcode, born_on)
+
+
 def _identity(values: dict) -> tuple[str | None, tuple | None]:
     """The keys by which a row is recognised as a member already registered."""
-    email = values.get("email")
-    key = None
-    if values.get("postcode") and values.get("born_on"):
-        key = (make_sort_name(values["first_name"], values["last_name"]), values["postcode"],
-               values["born_on"])
-    return email, key
+    return values.get("email"), _name_key(values.get("first_name"), values.get("last_name"),
+                                          values.get("postcode"), values.get("born_on"))
 
 
 def _in(column, values):
@@ -988,7 +992,7 @@ def _existing(coop_id: int, rows: list[dict]) -> tuple[dict, dict]:
     of the register, a postcode and a birth date few."""
     emails = {r["email"] for r in rows if r.get("email")}
     keyed = [r for r in rows if r.get("postcode") and r.get("born_on")]
-    cols = (Member.number, Member.email, Member.sort_name, Member.postcode, Member.born_on)
+    cols = (Member.number, Member.email, Member.first_name, Member.last_name, Member.postcode, Member.born_on)
     live = and_(Member.cooperative_id == coop_id, Member.erased_at.is_(None))
     branches = []
     if emails:
@@ -1002,7 +1006,7 @@ def _existing(coop_id: int, rows: list[dict]) -> tuple[dict, dict]:
         return {}, {}
     found = db.session.execute(branches[0] if len(branches) == 1 else union_all(*branches)).all()
     by_email = {m.email: m.number for m in found if m.email}
-    by_key = {(m.sort_name, m.postcode, m.born_on): m.number for m in found
+    by_key = {_name_key(m.first_name, m.last_name, m.postcode, m.born_on): m.number for m in found
               if m.postcode and m.born_on}
     return by_email, by_key
 
@@ -1038,10 +1042,10 @@ class _Registered:
         self.by_email: dict[str, int] = {}
         self.by_key: dict[tuple, int] = {}
         self.numbers: set[int] = set()
-        found = db.session.execute(select(Member.number, Member.email, Member.sort_name, Member.postcode,
-                                          Member.born_on, Member.erased_at.is_(None))
+        found = db.session.execute(select(Member.number, Member.email, Member.first_name, Member.last_name,
+                                          Member.postcode, Member.born_on, Member.erased_at.is_(None))
                                    .where(Member.cooperative_id == coop_id))
-        for number, email, sort_name, postcode, born_on, live in found:
+        for number, email, first_name, last_name, postcode, born_on, live in found:
             if number:
                 self.numbers.add(number)  # numbers are never reused, not even an erased member's
             if not live:
@@ -1049,7 +1053,7 @@ class _Registered:
             if email:
                 self.by_email[email] = number
             if postcode and born_on:
-                self.by_key[(sort_name, postcode, born_on)] = number
+                self.by_key[_name_key(first_name, last_name, postcode, born_on)] = number
 
     def matches(self, rows: list[dict]) -> tuple[dict, dict]:
         if self.prefetched:
@@ -1477,7 +1481,7 @@ def _member_row(coop_id: int, number, admitted_on, first_name, name_prefix, last
     """The values of MEMBER_COLUMNS for a new member (enums as their stored values)."""
     return (coop_id, number, MemberStatus.MEMBER.value, first_name, name_prefix, last_name, street,
             house_number, postcode, city, email, phone, born_on, iban,
-            make_sort_name(first_name, last_name),
+            make_sort_name(first_name, last_name, name_prefix),
             # No consent to e-mail is known from a file: letters until the member says otherwise.
             Channel.LETTER.value, None, None, admitted_on, None, False, now, now)
 

@@ -323,6 +323,22 @@ def test_duplicates_are_recognised_by_email_or_name_postcode_and_birth_date(boar
     assert "the same person as" not in page and "already registered as member" in page
 
 
+@pytest.mark.usefixtures("register_lookup")
+def test_a_member_with_a_name_prefix_is_recognised_and_sorted_as_the_board_enters_them(board, db, world, make_member):
+    make_member(world.coop_a, first_name="Jan", name_prefix="de", last_name="Vries", postcode="9712 CD",
+                born_on=date(1975, 7, 31))
+    db.session.commit()
+    content = ("voornaam;tussenvoegsel;achternaam;postcode;geboortedatum\r\n"
+               "jan;de;VRIES;9712 CD;31-07-1975\r\n"
+               "Pieter;van der;Berg;9711 AB;01-02-1980\r\n").encode()
+    job = run_all(board, db, "tussenvoegsels.csv", content)
+    assert job.imported_count == 1 and [s["row"] for s in job.skipped_list] == [2]
+    db.session.expire_all()
+    [pieter] = [m for m in members_of(db, world.coop_a) if m.first_name == "Pieter"]
+    assert pieter.sort_name == "berg, pieter van der"
+    assert "Berg" in board.get("/c/coop-a/members/?q=pieter+van+der+berg").get_data(as_text=True)
+
+
 def test_a_person_twice_in_one_file_is_imported_once(board, db, world):
     content = "voornaam;achternaam;e-mail\r\nAnna;Smit;anna@example.nl\r\nAnna;Smit;ANNA@example.nl\r\n"
     job = run_all(board, db, "dubbel.csv", content.encode())
@@ -644,7 +660,7 @@ def test_values_arrive_as_checked(board, db, world, register_changed):
         ("van 't", "O'Brien, Jr.", "Laan; 1\\2", "3a", "1234 AB", "'s-Hertogenbosch")
     assert (anne.email, anne.phone, anne.iban) == ("anne@voorbeeld.nl", "06 1234 5678", "NL91ABNA0417164300")
     assert (anne.born_on, anne.admitted_on) == (date(1980, 2, 1), date(2001, 2, 3))
-    assert anne.sort_name == 'o\'brien, jr., anne-"fleur"'
+    assert anne.sort_name == 'o\'brien, jr., anne-"fleur" van \'t'  # as the board's form sorts her
     assert anne.status == MemberStatus.MEMBER and anne.channel == Channel.LETTER and not anne.email_consent_at
     assert anne.number == 4322  # after the highest number of the file
     assert jan.number == 4321 and jan.admitted_on == date.today()
