@@ -135,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return {
             "can": permissions.can,
             "nav_items": nav.items,
+            "nav_groups": nav.groups,
             "endpoint_exists": lambda endpoint: endpoint in app.view_functions,
             "current_locale": locale().language,
             "coop": g.get("coop"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -37,3 +39,20 @@ def items(menu: str) -> list[NavItem]:
     from coop.core.permissions import can
 
     return [i for i in MENUS[menu] if can(i.permission)]
+
+
+#: The cooperative's menu in two labelled rows when the visitor has both: what every member
+#: has, and the board's administration (so "Consultations" and "Manage consultations" no
+#: longer stand side by side in one long list).
+GROUP_LABELS = {"member": _l("As a member"), "board": _l("Board")}
+
+
+def groups(menu: str) -> list[tuple[str, object, list[NavItem]]]:
+    """(key, label, items) of the visible entries of ``menu``: one unlabelled group, or the
+    member's entries and the rest under their labels."""
+    visible = items(menu)
+    mine = [i for i in visible if i.permission == "member"]
+    rest = [i for i in visible if i.permission != "member"]
+    if menu != "coop" or not mine or not rest:
+        return [("all", None, visible)]
+    return [("member", GROUP_LABELS["member"], mine), ("board", GROUP_LABELS["board"], rest)]
