@@ -16,7 +16,7 @@ from coop.core.forms import attempt, form_status
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.members.privacy import own_member
-from coop.voting.rules import receipt_hash
+from coop.voting.forms import ReceiptCheckForm, checked_receipt
 
 nav.add("coop", "consultations.my_consultations", _l("Consultations"), "member", order=17,
         also=("consultations.my_", "consultations.answer", "consultations.consultation_result"))
@@ -66,17 +66,14 @@ def answer(consultation_id: int):
         form_status(form) if request.method == "POST" else 200
 
 
-@bp.route("/me/c/<coop>/consultations/<int:consultation_id>/result")
+@bp.route("/me/c/<coop>/consultations/<int:consultation_id>/result", methods=["GET", "POST"])
 @require("member")
 def consultation_result(consultation_id: int):
     consultation = scoped(Consultation, consultation_id)
     if not consultation.is_closed:
         abort(404)
-    code = (request.args.get("receipt") or "").strip().upper()[:20]
     receipts = services.receipts(consultation)
-    found = None
-    if code:
-        digest = receipt_hash(code)
-        found = next((c for h, c in receipts if h == digest), False)
+    form = ReceiptCheckForm()
+    found = checked_receipt(receipts, form)
     return render_template("consultations/me/result.html", consultation=consultation,
-                           named=services.named_answers(consultation), receipts=receipts, code=code, found=found)
+                           named=services.named_answers(consultation), receipts=receipts, form=form, found=found)

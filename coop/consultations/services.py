@@ -7,14 +7,14 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from coop.consultations import rules
 from coop.consultations.models import (Consultation, ConsultationAnswer, ConsultationParticipation,
                                        ConsultationRoll, ConsultationStatus)
 from coop.core import audit
-from coop.core.db import utcnow
+from coop.core.db import lock_row, utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
 from coop.meetings.services import local_day
@@ -30,9 +30,6 @@ def _audit(action: str, consultation: Consultation, actor, **details):
     audit.record(f"consultations.{action}", actor=actor, cooperative=consultation.cooperative,
                  obj=consultation, **details)
 
-
-def _is_pg() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 # --- drafting -----------------------------------------------------------------------------------
@@ -132,18 +129,9 @@ def has_answered(consultation: Consultation, member) -> bool:
 
 
 def _lock_open(consultation: Consultation, now: datetime, *, exclusive: bool = False) -> None:
-    """Refuse outside the window; on PostgreSQL hold the consultation's row so that closing
-    waits for answers being given (and an answer given while closing waits and is refused)."""
-    cid = inspect(consultation).identity[0]
-    if _is_pg():
-        status = db.session.execute(select(Consultation.status).where(Consultation.id == cid)
-                                    .with_for_update(read=not exclusive)).scalar_one()
-        if status != consultation.status:
-            db.session.refresh(consultation)
-    else:
-        # SQLite: take the write lock first, so that concurrent writers queue.
-        db.session.execute(update(Consultation).where(Consultation.id == cid).values(id=Consultation.id))
-        db.session.refresh(consultation)
+    """Refuse outside the window; hold the consultation's row so that closing waits for
+    answers being given (and an answer given while closing waits and is refused)."""
+    lock_row(consultation, exclusive=exclusive)
     if consultation.is_closed:
         raise DomainError(_l("This consultation is closed."))
     if not consultation.accepts_at(now):
@@ -179,10 +167,8 @@ def answer(consultation: Consultation, member, picked, *, actor, now: datetime |
             db.session.flush()
     except IntegrityError:
         raise DomainError(_l("You have already answered this consultation.")) from None
-    details = {"member": member.id}
-    if not consultation.is_anonymous:
-        details["choice"] = choice
-    _audit("answer", consultation, actor, **details)
+    # Who answered, never what: named answers are shown after closing, the audit log before.
+    _audit("answer", consultation, actor, member=member.id)
     return code
 
 
@@ -209,9 +195,7 @@ def close(consultation: Consultation, *, actor, now: datetime | None = None) -> 
     SHA-256 over roll, answers and result. Anonymous answers are rewritten in the order of
     their random keys. A closed consultation is never reopened."""
     now = now or utcnow()
-    if _is_pg():
-        db.session.execute(select(Consultation.id).where(Consultation.id == consultation.id).with_for_update())
-        db.session.refresh(consultation)
+    lock_row(consultation)  # answers being given finish first; a second close waits and is refused
     if consultation.is_closed:
         raise DomainError(_l("This consultation is already closed; it is never reopened."))
     if not consultation.is_open:

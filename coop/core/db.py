@@ -71,6 +71,31 @@ class Base(DeclarativeBase):
 M = TypeVar("M")
 
 
+def lock_row(obj, *, exclusive: bool = True) -> None:
+    """Hold ``obj``'s row until the transaction ends and see its current state.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` (``FOR SHARE`` when not ``exclusive``: many may hold it
+    at once, an exclusive locker waits for them all); the object is read again only when its
+    status changed meanwhile. SQLite: the database's write lock, taken by a no-op UPDATE, so
+    that writers queue (busy timeout) instead of one failing when a reader becomes a writer;
+    the object is then read again, since another writer may have committed just before.
+    """
+    from sqlalchemy import inspect, select, update
+
+    from coop.extensions import db
+
+    model = type(obj)
+    pk = inspect(obj).identity[0]
+    if db.session.get_bind().dialect.name == "postgresql":
+        status = db.session.execute(select(model.status).where(model.id == pk)
+                                    .with_for_update(read=not exclusive)).scalar_one()
+        if status != obj.status:
+            db.session.refresh(obj)
+    else:
+        db.session.execute(update(model).where(model.id == pk).values(id=model.id))
+        db.session.refresh(obj)
+
+
 def scoped(model: type[M], object_id: int, *, cooperative=None, municipality=None) -> M:
     """Load a row by id within the current tenant, or answer 404.
 

@@ -66,6 +66,23 @@ class ConfirmForm(FlaskForm):
     pass
 
 
+class ReceiptCheckForm(FlaskForm):
+    """Check a receipt code against the published list. Sent by POST, so that the code stays
+    out of URLs (access logs, browser history), where it could tie a member to a choice."""
+    receipt = StringField(_l("Receipt code"), validators=[DataRequired(), Length(max=20)])
+
+
+def checked_receipt(receipts, form: ReceiptCheckForm):
+    """(the choice counted for the code sent, False when no ballot has it; None when nothing was
+    sent) — ``receipts``: (receipt hash, choice) pairs as published."""
+    from coop.voting.rules import receipt_hash
+
+    if not form.validate_on_submit():
+        return None
+    digest = receipt_hash(form.receipt.data.strip().upper())
+    return next((c for h, c in receipts if h == digest), False)
+
+
 class RankingField(Field):
     """A ranked ballot without JavaScript: one number select per candidate (1 for the first
     choice) and a "blank ballot" tick. ``data``: the ranking (names, best first), ``"blank"``, or

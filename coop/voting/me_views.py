@@ -14,8 +14,8 @@ from coop.core.permissions import require
 from coop.extensions import db
 from coop.members.models import Member
 from coop.members.privacy import own_member
-from coop.voting import bp, rules, services
-from coop.voting.forms import ballot_form
+from coop.voting import bp, services
+from coop.voting.forms import ReceiptCheckForm, ballot_form, checked_receipt
 from coop.voting.models import Ballot, Participation, Vote, VoteStatus
 from coop.voting.views import choice_labels
 
@@ -84,17 +84,14 @@ def ballot(vote_id: int):
                            labels=labels), form_status(form) if request.method == "POST" else 200
 
 
-@bp.route("/me/c/<coop>/votes/<int:vote_id>/result")
+@bp.route("/me/c/<coop>/votes/<int:vote_id>/result", methods=["GET", "POST"])
 @require("member")
 def vote_result(vote_id: int):
     vote = scoped(Vote, vote_id)
     if vote.is_open:
         abort(404)
-    code = (request.args.get("receipt") or "").strip().upper()
-    found = None
-    if code:
-        digest = rules.receipt_hash(code)
-        found = next((c for h, c in services.receipts_list(vote) if h == digest), False)
+    receipts = services.receipts_list(vote)
+    form = ReceiptCheckForm()
+    found = checked_receipt(receipts, form)
     return render_template("voting/me/result.html", vote=vote, result=vote.result, labels=choice_labels(vote),
-                           roll_call=services.roll_call(vote), receipts=services.receipts_list(vote),
-                           code=code, found=found)
+                           roll_call=services.roll_call(vote), receipts=receipts, form=form, found=found)

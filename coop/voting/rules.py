@@ -36,6 +36,9 @@ MOTION_CHOICES = (FOR, AGAINST, ABSTAIN)
 # Outcomes
 ADOPTED, REJECTED, NO_QUORUM = "adopted", "rejected", "no_quorum"
 ELECTED, RUNOFF = "elected", "runoff"
+#: An election in which no valid vote was cast (none, or only blank ballots): nobody is elected,
+#: not even by lot.
+NO_VOTES = "no_votes"
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def tally_election(ballots: Iterable[tuple[str, int]], candidates: list[str], *,
         if choice in counts:
             counts[choice] += weight
     cast = sum(counts.values())
+    if not cast:
+        return ElectionResult(NO_VOTES, counts, 0)
     ranked = _ranked(counts)
     top = ranked[0][1] if ranked else 0
     leaders = [c for c, n in counts.items() if n == top]
@@ -181,6 +186,8 @@ def tally_approval(ballots: Iterable[tuple[Iterable[str], int]], candidates: lis
             cast += weight
         for c in chosen:
             counts[c] += weight
+    if not cast:
+        return ElectionResult(NO_VOTES, counts, 0)
     ranked = _ranked(counts)
     if seats >= len(candidates):
         return ElectionResult(ELECTED, counts, cast, elected=sorted(candidates))
@@ -247,6 +254,8 @@ def tally_stv(ballots: Iterable[tuple[Iterable[str], int]], candidates: list[str
     for ranking, weight in grouped.items():
         counts[ranking[0]] += weight
     cast = sum(grouped.values())
+    if not cast:
+        return STVResult(NO_VOTES, counts, 0, blank, quota=0)
     if seats >= len(names):
         return STVResult(ELECTED, counts, cast, blank, quota=0, elected=names)
     lot_order = tuple(draw_lot(seed, names, len(names)))

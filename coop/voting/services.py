@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit
-from coop.core.db import utcnow
+from coop.core.db import lock_row, utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db
 from coop.meetings import rules as meetings_rules
@@ -34,9 +34,6 @@ def _audit(action: str, vote_or_motion, actor, **details):
     audit.record(f"voting.{action}", actor=actor, cooperative=db.session.get(Cooperative, vote_or_motion.cooperative_id),
                  obj=vote_or_motion, **details)
 
-
-def _is_pg() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 # --- motions ------------------------------------------------------------------------------------
@@ -307,18 +304,9 @@ def voted_ids(vote: Vote, member_ids) -> set[int]:
 
 
 def _lock_open(vote: Vote, now: datetime, *, exclusive: bool = False) -> None:
-    """Refuse outside the window; on PostgreSQL hold the vote row so that closing waits for
-    ballots being cast (and a ballot cast while closing waits and is then refused)."""
-    vote_id = inspect(vote).identity[0]
-    if _is_pg():
-        status = db.session.execute(select(Vote.status).where(Vote.id == vote_id)
-                                    .with_for_update(read=not exclusive)).scalar_one()
-        if status != VoteStatus.OPEN:
-            db.session.refresh(vote)
-    else:
-        # SQLite: take the write lock first, so that concurrent writers queue (busy timeout)
-        # instead of failing when a reader tries to become a writer.
-        db.session.execute(update(Vote).where(Vote.id == vote_id).values(id=Vote.id))
+    """Refuse outside the window; hold the vote row so that closing waits for ballots being
+    cast (and a ballot cast while closing waits and is then refused)."""
+    lock_row(vote, exclusive=exclusive)
     if not vote.is_open:
         raise DomainError(_l("This vote is closed."))
     if not vote.accepts_at(now):
@@ -363,10 +351,9 @@ def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: d
             db.session.flush()
     except IntegrityError:
         raise DomainError(_l("A ballot has already been cast for this member.")) from None
-    details = {"members": sorted(stored), "by": voter.id, "channel": channel.value}
-    if not vote.is_secret:
-        details["choices"] = {str(m): c for m, c in sorted(stored.items())}
-    _audit("vote.cast", vote, actor, **details)
+    # Who cast for whom, never what: an open vote's choices are shown to members after closing
+    # (the ballot rows are the record), and the audit log is readable while the vote is open.
+    _audit("vote.cast", vote, actor, members=sorted(stored), by=voter.id, channel=channel.value)
     return receipts
 
 
@@ -511,9 +498,7 @@ def close_vote(vote: Vote, *, actor, now: datetime | None = None) -> dict:
     """Freeze the result: tally, SHA-256 over roll, ballots and outcome; an adopted motion enters
     the resolutions register. Secret ballots are rewritten in the order of their random keys."""
     now = now or utcnow()
-    if _is_pg():
-        db.session.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
-        db.session.refresh(vote)
+    lock_row(vote)  # ballots being cast finish first; a second close waits and is refused
     if not vote.is_open:
         raise DomainError(_l("This vote is already closed; it can only be held again as a new vote."))
     if vote.meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CONVENED):

@@ -121,11 +121,24 @@ def test_named_answers_are_shown_after_closing(world):
     c = opened(world.coop_a, is_anonymous=False, is_multiple_choice=True)
     assert services.answer(c, world.record_a, ["Wachten", "School"], actor=None) is None
     assert services.named_answers(c) == []  # not while open
+    details = _db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "consultations.answer")).one()
+    assert "Wachten" not in details and "School" not in details  # nor through the audit log
     services.close(c, actor=None)
     [a] = services.named_answers(c)
     assert a.member_id == world.record_a.id and a.choice == '["School", "Wachten"]'
     assert services.receipts(c) == []
     assert c.result["counts"] == {"School": 1, "Loods": 0, "Wachten": 1}
+
+
+def test_an_answer_on_a_page_loaded_before_closing_is_refused(world):
+    from sqlalchemy import update
+
+    c = opened(world.coop_a)
+    _db.session.execute(update(Consultation).where(Consultation.id == c.id)
+                        .execution_options(synchronize_session=False)
+                        .values(status="closed", result_hash="0" * 64, result_json="{}", closed_at=utcnow()))
+    with pytest.raises(DomainError, match="closed"):
+        services.answer(c, world.record_a, "School", actor=None)
 
 
 def test_closing_freezes_the_result_with_a_hash_and_is_final(world):

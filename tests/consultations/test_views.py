@@ -97,11 +97,12 @@ def test_member_answers_once_with_a_receipt_and_checks_it_after_closing(client, 
     assert client.get(f"/me/c/coop-a/consultations/{c.id}/result").status_code == 404  # not before closing
     services.close(c, actor=world.board_a)
     db.session.commit()
-    page = client.get(f"/me/c/coop-a/consultations/{c.id}/result?receipt={code}").get_data(as_text=True)
+    page = client.post(f"/me/c/coop-a/consultations/{c.id}/result", data={"receipt": code}).get_data(as_text=True)
     assert "Your answer was counted as: Loods" in page
     assert "1 of 2 members with voting rights answered (50 %)" in page
     assert "<svg" in page and "Loods: 1</title>" in page  # the chart, drawn on the server
-    page = client.get(f"/me/c/coop-a/consultations/{c.id}/result?receipt=AAAA-BBBB-CCCC").get_data(as_text=True)
+    page = client.post(f"/me/c/coop-a/consultations/{c.id}/result",
+                       data={"receipt": "AAAA-BBBB-CCCC"}).get_data(as_text=True)
     assert "No answer has this receipt code" in page
 
 

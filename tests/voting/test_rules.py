@@ -156,6 +156,14 @@ def test_the_lot_is_reproducible_and_independent_of_order(candidates, seed, k):
     assert set(rules.draw_lot(seed, candidates, k)) <= set(candidates)
 
 
+def test_without_a_valid_vote_nobody_is_elected_not_even_by_lot():
+    assert rules.tally_election([], ["A", "B"], seed="s").outcome == rules.NO_VOTES
+    r = rules.tally_election([(BLANK, 3)], ["A", "B", "C"], seed="s")
+    assert (r.outcome, r.elected, r.by_lot) == (rules.NO_VOTES, [], [])
+    assert rules.tally_approval([([], 2)], ["A", "B", "C"], 2, seed="s").elected == []
+    assert rules.tally_stv([([], 1)], ["A", "B", "C"], 2, seed="s").outcome == rules.NO_VOTES
+
+
 def test_approval_elects_the_most_approved_and_draws_ties_for_the_last_seat():
     ballots = [({"Anna", "Bram"}, 1), ({"Anna", "Cor"}, 1), ({"Anna", "Dirk"}, 1), ({"nobody"}, 1)]
     r = rules.tally_approval(ballots, ["Anna", "Bram", "Cor", "Dirk"], 2, seed="s")

@@ -151,6 +151,29 @@ def test_nothing_is_accepted_before_opening_or_after_closing(db, world, meeting,
         services.close_vote(vote, actor=None)
 
 
+def test_a_ballot_on_a_page_loaded_before_the_vote_closed_is_refused(db, world, meeting, voters):
+    """The member loaded the ballot page while the vote was open; the chair closed it before
+    the member pressed the button: the service reads the vote afresh under its lock."""
+    from sqlalchemy import update
+
+    from coop.voting.models import Vote
+
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
+    db.session.flush()
+    db.session.execute(update(Vote).where(Vote.id == vote.id).execution_options(synchronize_session=False)
+                       .values(status=VoteStatus.CLOSED, closed_at=utcnow(), result_hash="0" * 64, result_json="{}"))
+    assert vote.is_open  # what the member's request still holds
+    with pytest.raises(DomainError, match="closed"):
+        services.cast(vote, voters[0], {voters[0].id: "for"}, actor=None)
+
+
+def test_the_audit_log_says_who_cast_never_what(db, world, meeting, voters):
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
+    services.cast(vote, voters[0], {voters[0].id: "against"}, actor=None)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "voting.vote.cast")).one()
+    assert str(voters[0].id) in entry.details and "against" not in entry.details
+
+
 def test_online_voting_ahead_only_when_the_statutes_allow_and_at_most_30_days(db, world):
     from tests.meetings.helpers import make_meeting
     meeting = make_meeting(world.coop_a, convene=True, days_ahead=40)

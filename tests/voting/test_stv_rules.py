@@ -110,6 +110,9 @@ def test_the_order_of_the_ballots_does_not_matter(ballots, seats, rnd, seed):
 @given(ballot_lists, st.integers(min_value=1, max_value=4))
 def test_exactly_the_seats_are_filled_by_distinct_candidates(ballots, seats):
     r = rules.tally_stv(ballots, NAMES, seats, seed="zaad")
+    if r.cast == 0:  # no ballot names anyone: nobody is elected, not even by lot
+        assert (r.outcome, r.elected) == (rules.NO_VOTES, [])
+        return
     assert len(r.elected) == seats and len(set(r.elected)) == seats and set(r.elected) <= set(NAMES)
     assert r.quota == r.cast // (seats + 1) + 1
 

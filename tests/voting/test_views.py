@@ -99,10 +99,11 @@ def test_secret_vote_shows_a_receipt_once_and_lists_it_after_closing(client, log
     assert code not in str([b.receipt_hash for b in db.session.scalars(select(SecretBallot))])
     services.close_vote(vote, actor=None)
     db.session.commit()
-    page = client.get(f"/me/c/coop-a/votes/{vote.id}/result?receipt={code}").get_data(as_text=True)
+    page = client.post(f"/me/c/coop-a/votes/{vote.id}/result", data={"receipt": code}).get_data(as_text=True)
     assert "Your ballot was counted as: Bram" in page
-    assert "No ballot has this receipt" in client.get(
-        f"/me/c/coop-a/votes/{vote.id}/result?receipt=AAAA-BBBB-CCCC").get_data(as_text=True)
+    assert code not in page  # sent by POST and not echoed: it stays out of URLs, logs and the page
+    page = client.post(f"/me/c/coop-a/votes/{vote.id}/result", data={"receipt": "AAAA-BBBB-CCCC"})
+    assert "No ballot has this receipt" in page.get_data(as_text=True)
 
 
 def test_the_resolutions_register_lists_adopted_motions_with_csv(client, login_as, world, db, meeting):

@@ -32,5 +32,5 @@ ROWS = {
     "consultations.export_consultation": (CLOSED, {"GET": COOP_A_BOARD}),
     "consultations.my_consultations": (A, {"GET": COOP_A_MEMBER}),
     "consultations.answer": (OPEN, {"GET": COOP_A_MEMBER, "POST": COOP_A_MEMBER}),
-    "consultations.consultation_result": (CLOSED, {"GET": COOP_A_MEMBER}),
+    "consultations.consultation_result": (CLOSED, {"GET": COOP_A_MEMBER, "POST": COOP_A_MEMBER}),
 }

@@ -50,5 +50,5 @@ ROWS = {
     "voting.export_resolutions": (A, {"GET": COOP_A_MEMBER}),
     "voting.my_votes": (A, {"GET": COOP_A_MEMBER}),
     "voting.ballot": (OPEN, {"GET": COOP_A_MEMBER, "POST": COOP_A_MEMBER}),
-    "voting.vote_result": (CLOSED, {"GET": COOP_A_MEMBER}),
+    "voting.vote_result": (CLOSED, {"GET": COOP_A_MEMBER, "POST": COOP_A_MEMBER}),
 }
