@@ -99,6 +99,7 @@ def open_consultation(consultation: Consultation, *, actor, now: datetime | None
     from coop.members.services import voting_member_ids_on
 
     now = now or utcnow()
+    lock_row(consultation)  # a second "open" at the same moment waits, then is refused
     if not consultation.is_draft:
         raise DomainError(_l("This consultation has already been opened."))
     if consultation.closes_at <= now:
