@@ -10,7 +10,6 @@ chose what once it has closed.
 from __future__ import annotations
 
 import enum
-import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
 from coop.extensions import db
+from coop.voting.models import WindowedPoll
 
 
 class ConsultationStatus(enum.Enum):
@@ -34,7 +34,7 @@ STATUS_LABELS = {
 }
 
 
-class Consultation(db.Model):
+class Consultation(WindowedPoll, db.Model):
     """A question put to the members between meetings. The roll is frozen when it opens;
     answers are accepted within its window only; closing freezes the result with a SHA-256
     hash. A closed consultation is never reopened."""
@@ -75,14 +75,6 @@ class Consultation(db.Model):
     cooperative = relationship("Cooperative")
 
     @property
-    def options(self) -> list[str]:
-        return json.loads(self.options_json or "[]")
-
-    @property
-    def result(self) -> dict | None:
-        return json.loads(self.result_json) if self.result_json else None
-
-    @property
     def is_draft(self) -> bool:
         return self.status == ConsultationStatus.DRAFT
 
@@ -93,9 +85,6 @@ class Consultation(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == ConsultationStatus.CLOSED
-
-    def accepts_at(self, moment: datetime) -> bool:
-        return self.is_open and self.opens_at <= moment < self.closes_at
 
 
 class ConsultationRoll(db.Model):

@@ -145,7 +145,23 @@ class Channel(enum.Enum):
 CHANNEL_LABELS = {Channel.ONLINE: _l("Online"), Channel.PROXY: _l("By proxy"), Channel.PAPER: _l("In the room (paper)")}
 
 
-class Vote(db.Model):
+class WindowedPoll:
+    """What a vote and a consultation share: options and the frozen result stored as JSON, and
+    a window in which ballots are accepted (the class says when it ``is_open``)."""
+
+    @property
+    def options(self) -> list[str]:
+        return json.loads(self.options_json or "[]")
+
+    @property
+    def result(self) -> dict | None:
+        return json.loads(self.result_json) if self.result_json else None
+
+    def accepts_at(self, moment: datetime) -> bool:
+        return self.is_open and self.opens_at <= moment < self.closes_at
+
+
+class Vote(WindowedPoll, db.Model):
     """One vote: the roll is frozen when it opens; ballots are accepted within its window only;
     closing freezes the result with a SHA-256 hash. A closed vote is never reopened; it can be
     re-run as a new vote that names it, with a reason."""
@@ -195,19 +211,8 @@ class Vote(db.Model):
     rerun_of: Mapped[Vote | None] = relationship(remote_side=[id])
 
     @property
-    def options(self) -> list[str]:
-        return json.loads(self.options_json or "[]")
-
-    @property
-    def result(self) -> dict | None:
-        return json.loads(self.result_json) if self.result_json else None
-
-    @property
     def is_open(self) -> bool:
         return self.status == VoteStatus.OPEN
-
-    def accepts_at(self, moment: datetime) -> bool:
-        return self.is_open and self.opens_at <= moment < self.closes_at
 
 
 class RollEntry(db.Model):

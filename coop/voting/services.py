@@ -189,7 +189,8 @@ def freeze_roll(vote: Vote) -> int:
             .outerjoin(MemberCategory, MemberCategory.id == Member.category_id)).all())
     else:
         weights = dict.fromkeys(db.session.scalars(select(eligible.c.member_id)), 1)
-    holders = _standing_holders(meeting, weights.keys()) if meeting.voting_opened_at is not None else {}
+    holders = (_standing_holders(meetings.standing_proxies(meeting), weights.keys())
+               if meeting.voting_opened_at is not None else {})
     rows = [{"vote_id": vote.id, "member_id": m, "weight": weights[m], "holder_id": holders.get(m)}
             for m in sorted(weights)]
     for start in range(0, len(rows), 5000):
@@ -197,25 +198,24 @@ def freeze_roll(vote: Vote) -> int:
     return len(rows)
 
 
-def _standing_holders(meeting: GeneralMeeting, on_roll) -> dict[int, int]:
-    """grantor → holder of the standing proxies of ``meeting`` between members on the roll."""
+def _standing_holders(proxies, on_roll) -> dict[int, int]:
+    """grantor → holder of the standing ``proxies`` between members on the roll."""
     on_roll = set(on_roll)
-    return {p.grantor_id: p.holder_id for p in meetings.standing_proxies(meeting)
-            if p.grantor_id in on_roll and p.holder_id in on_roll}
+    return {p.grantor_id: p.holder_id for p in proxies if p.grantor_id in on_roll and p.holder_id in on_roll}
 
 
 def fix_proxies(meeting: GeneralMeeting, *, actor=None) -> None:
     """Voting opened in the session: the proxies that stand now are fixed, also on the rolls of
     votes that opened online before the meeting (their holders may now cast for the grantors
     who have not voted themselves)."""
+    standing = meetings.standing_proxies(meeting)
     for vote in db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id,
                                                       Vote.status == VoteStatus.OPEN)):
         on_roll = db.session.scalars(select(RollEntry.member_id).where(RollEntry.vote_id == vote.id))
-        holders = _standing_holders(meeting, on_roll)
-        for grantor, holder in holders.items():
-            db.session.execute(update(RollEntry).where(RollEntry.vote_id == vote.id, RollEntry.member_id == grantor)
-                               .values(holder_id=holder))
-        if holders:
+        holders = _standing_holders(standing, on_roll)
+        if holders:  # one statement for all of them (an update by primary key per row)
+            db.session.execute(update(RollEntry), [{"vote_id": vote.id, "member_id": g, "holder_id": h}
+                                                   for g, h in holders.items()])
             _audit("vote.proxies_fixed", vote, actor, proxies={str(g): h for g, h in sorted(holders.items())})
 
 
