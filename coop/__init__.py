@@ -22,12 +22,52 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(["nl", "en"]) or "en"
 
 
+class CoopFlask(Flask):
+    """Flask, with the links of a page built once per worker.
+
+    A page has dozens of links (menus, the header, buttons) and building one took as long as a
+    small query: the URL map walks the endpoint's rules, the URL defaults fill in the tenant
+    and the result is quoted and joined. The same link in the same place always comes out the
+    same, so plain calls (in a request, only the endpoint and simple values) are remembered by
+    everything the result depends on: the endpoint, the values, the tenant that
+    :func:`~coop.core.permissions.fill_tenant` would add, and where the app is mounted.
+    """
+
+    URL_CACHE_MAX = 4096
+
+    def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None,
+                _external=None, **values) -> str:
+        from flask.globals import _cv_app, _cv_request
+
+        ctx = _cv_request.get(None)
+        if (ctx is None or _anchor is not None or _method is not None or _scheme is not None
+                or _external is not None or endpoint[:1] == "."
+                or not all(type(v) in (str, int) for v in values.values())):
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        ctx_g = _cv_app.get().g
+        coop, municipality = ctx_g.get("coop"), ctx_g.get("municipality")
+        adapter = ctx.url_adapter
+        key = (endpoint, tuple(values.items()), coop.slug if coop is not None else None,
+               municipality.slug if municipality is not None else None,
+               adapter.script_name, adapter.server_name, adapter.subdomain)
+        cache = self.extensions["coop.urls"]
+        url = cache.get(key)
+        if url is None:
+            url = super().url_for(endpoint, **values)
+            if len(cache) >= self.URL_CACHE_MAX:
+                cache.clear()
+            cache[key] = url
+        return url
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = CoopFlask(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
+    app.extensions["coop.urls"] = {}
     from coop import config
 
     config.load(app, test_config)
@@ -134,8 +174,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         return {
             "can": permissions.can,
-            "nav_items": nav.items,
-            "nav_groups": nav.groups,
+            "tenant_nav": nav.tenant_nav,
             "endpoint_exists": lambda endpoint: endpoint in app.view_functions,
             "current_locale": locale().language,
             "coop": g.get("coop"),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,40 @@ def groups(menu: str) -> list[tuple[str, object, list[NavItem]]]:
     if menu != "coop" or not mine or not rest:
         return [("all", None, visible)]
     return [("member", GROUP_LABELS["member"], mine), ("board", GROUP_LABELS["board"], rest)]
+
+
+#: How many rendered menus a worker keeps (per app); when full it starts afresh.
+RENDERED_MAX = 2048
+
+
+def tenant_nav() -> Markup:
+    """The menu of the current cooperative or municipality, as HTML ('' outside a tenant).
+
+    Every page of a tenant shows it, and rendering it (a link and a permission check per entry)
+    cost more than many pages' own content. What it shows depends only on the tenant (its
+    address and name), the language, which permissions the visitor holds there and the current
+    page, so each combination is rendered once per worker and then reused.
+    """
+    from coop.core.i18n import locale
+    from coop.core.permissions import can
+
+    coop, municipality = g.get("coop"), g.get("municipality")
+    if coop is None and municipality is None:
+        return Markup("")
+    menu, tenant = ("coop", coop) if coop is not None else ("municipality", municipality)
+    held = tuple(can(name) for name in _permissions(menu))
+    key = (menu, tenant.id, tenant.slug, tenant.name, str(locale()), request.script_root,
+           request.endpoint, held)
+    rendered = current_app.extensions.setdefault("coop.nav", {})
+    html = rendered.get(key)
+    if html is None:
+        html = Markup(render_template("_partials/tenant_nav.html", groups=groups(menu),
+                                      endpoint=request.endpoint))
+        if len(rendered) >= RENDERED_MAX:
+            rendered.clear()
+        rendered[key] = html
+    return html
+
+
+def _permissions(menu: str) -> tuple[str, ...]:
+    return tuple(sorted({i.permission for i in MENUS[menu]}))

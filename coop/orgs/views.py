@@ -1,8 +1,10 @@
+from functools import cache
+
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select, true
 from sqlalchemy.orm import joinedload
 
 from coop.auth import services as auth_services
@@ -17,7 +19,7 @@ from coop.core.permissions import require
 from coop.extensions import db
 from coop.orgs import bp, services
 from coop.orgs.forms import CoopInviteForm, LiaisonInviteForm, StatutesForm, statutes_settings
-from coop.orgs.models import BoardPosition, Cooperative, Role, RoleAssignment
+from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment
 
 
 #: Roles listed first on the people page: the few who run things, then the many members.
@@ -64,17 +66,32 @@ nav.add("municipality", "orgs.municipality_audit", _l("Audit log"), "liaison", o
 # --- cooperative ---------------------------------------------------------------------------
 
 
+@cache
+def _home_statement():
+    # Built once. The municipality's name and the board (names and positions: rows, not
+    # objects) in one query: the municipality row joined to each board member, or to none.
+    board = (
+        select(RoleAssignment.board_position, RoleAssignment.id, User.name)
+        .join(User, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.cooperative_id == bindparam("coop_id"),
+               RoleAssignment.role == Role.BOARD)
+        .subquery()
+    )
+    return (
+        select(Municipality.name, board.c.name, board.c.board_position)
+        .outerjoin(board, true())
+        .where(Municipality.id == bindparam("municipality_id"))
+        .order_by(board.c.board_position, board.c.id)
+    )
+
+
 @bp.route("/c/<coop>/")
 @require("member")
 def coop_home():
-    # Names and positions only: rows, not objects.
-    board = db.session.execute(
-        select(User.name, RoleAssignment.board_position)
-        .join(User, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.cooperative_id == g.coop.id, RoleAssignment.role == Role.BOARD)
-        .order_by(RoleAssignment.board_position, RoleAssignment.id)
-    ).all()
-    return render_template("orgs/coop_home.html", board=board,
+    rows = db.session.execute(_home_statement(), {
+        "coop_id": g.coop.id, "municipality_id": g.coop.municipality_id}).all()
+    board = [(name, position) for _, name, position in rows if name is not None]
+    return render_template("orgs/coop_home.html", board=board, municipality_name=rows[0][0],
                            my_roles=current_user.coop_roles(g.coop))
 
 
