@@ -1,15 +1,16 @@
 """Home, health, language and the signed-in person's overview."""
+from functools import cache
+
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, text
 
 from coop.auth.forms import ConfirmForm
 from coop.core import audit
 from coop.core.forms import safe_next
 from coop.core.permissions import public, require
 from coop.extensions import csrf, db
-from coop.orgs.models import RoleAssignment
+from coop.orgs.models import Cooperative, Municipality, RoleAssignment
 
 bp = Blueprint("core", __name__)
 
@@ -22,15 +23,24 @@ def home():
     return redirect(url_for("core.me"))
 
 
+@cache
+def _my_roles_statement():
+    # Built once. Rows, not objects: each role with the name and address of its organisation.
+    return (
+        select(RoleAssignment.role, RoleAssignment.board_position,
+               Cooperative.slug.label("coop_slug"), Cooperative.name.label("coop_name"),
+               Municipality.slug.label("municipality_slug"),
+               Municipality.name.label("municipality_name"))
+        .outerjoin(Cooperative, RoleAssignment.cooperative_id == Cooperative.id)
+        .outerjoin(Municipality, RoleAssignment.municipality_id == Municipality.id)
+        .where(RoleAssignment.user_id == bindparam("user_id")).order_by(RoleAssignment.id)
+    )
+
+
 @bp.route("/me/")
 @require("login")
 def me():
-    # One query: the user's roles with the organisation each is in.
-    roles = db.session.scalars(
-        select(RoleAssignment)
-        .options(joinedload(RoleAssignment.cooperative), joinedload(RoleAssignment.municipality))
-        .where(RoleAssignment.user_id == current_user.id).order_by(RoleAssignment.id)
-    ).all()
+    roles = db.session.execute(_my_roles_statement(), {"user_id": current_user.id}).all()
     return render_template("core/me.html", roles=roles)
 
 
