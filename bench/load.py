@@ -36,26 +36,8 @@ from locust.log import setup_logging
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locustfile  # noqa: E402
+from figures import figures  # noqa: E402
 from scenarios import BARE, SCENARIOS, api_headers, pages_for  # noqa: E402
-
-
-def percentile(sorted_values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100) of an already sorted list."""
-    if not sorted_values:
-        return None
-    k = max(0, min(len(sorted_values) - 1, -(-len(sorted_values) * q // 100) - 1))
-    return sorted_values[int(k)]
-
-
-def figures(times: list[float], failures: int, seconds: float, size: int) -> dict:
-    times = sorted(times)
-    n = len(times)
-    return {
-        "requests": n, "failures": failures, "rps": n / seconds if seconds else 0.0,
-        "p50": percentile(times, 50), "p95": percentile(times, 95), "p99": percentile(times, 99),
-        "mean": sum(times) / n if n else None, "max": times[-1] if n else None,
-        "avg_bytes": size / n if n else 0,
-    }
 
 
 class Recorder:
@@ -175,6 +157,8 @@ def main() -> int:
                 pages={name: figures(ts, recorder.failures[name], elapsed, recorder.bytes[name])
                        for name, ts in sorted(recorder.times.items())},
                 errors=dict(sorted(recorder.errors.items(), key=lambda kv: -kv[1])[:10]),
+                #: Every response time, so that run.py can add up the slices of a phase.
+                times={name: [round(t, 2) for t in ts] for name, ts in sorted(recorder.times.items())},
                 #: Share of the machine's CPU in use during the window, and the load generator's.
                 machine_cpu=(busy1 - busy0) / (total1 - total0) if total1 > total0 else None,
                 client_cpu=(cpu1 - cpu0) / elapsed,

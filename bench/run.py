@@ -42,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+from figures import merge  # noqa: E402
 from scenarios import BARE, SCENARIOS  # noqa: E402
 
 PY = sys.executable
@@ -259,18 +260,21 @@ def gunicorn(env: dict, workers: int, worker_class: str, threads: int, workdir: 
                 proc.wait()
 
 
-def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Path) -> dict:
-    """Run one phase in a load.py process; also account for the CPU the machine spent."""
-    out = workdir / f"{phase}.json"
+def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Path,
+               seconds: float | None = None, tag: str = "") -> dict:
+    """Run one phase (or one slice of it) in a load.py process; also account for the CPU the
+    machine spent."""
+    out = workdir / f"{phase}{tag}.json"
+    seconds = args.seconds if seconds is None else seconds
     cmd = [PY, str(HERE / "load.py"), "--host", server["url"], "--phase", phase,
-           "--users", str(args.users), "--seconds", str(args.seconds),
+           "--users", str(args.users), "--seconds", str(seconds),
            "--warmup", str(args.warmup), "--accounts", str(accounts_path),
            "--scenario", args.scenario, "--out", str(out)]
     pids = pids_of(server["pid"], server["pg_database"])
     ours0, (busy0, _), t0 = cpu_seconds(pids), machine_busy(), time.perf_counter()
     children0 = _children_cpu()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                       timeout=args.seconds + args.warmup + 180)
+                       timeout=seconds + args.warmup + 180)
     client = _children_cpu() - children0  # load.py, now that it has been waited for
     pids = sorted(set(pids) | set(pids_of(server["pid"], server["pg_database"])))
     ours1, (busy1, _), wall = cpu_seconds(pids), machine_busy(), time.perf_counter() - t0
@@ -286,13 +290,31 @@ def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Pat
         slow = max(result["pages"].items(), key=lambda kv: kv[1]["p50"] or 0)
         log(f"  solo: each page alone, median {min(v['p50'] for v in result['pages'].values()):.1f}"
             f"–{slow[1]['p50']:.0f} ms (slowest {slow[0]})")
-        return result
-    t = result["total"]
-    log(f"  {phase}: {t['rps']:.0f} req/s, p95 {t['p95']:.0f} ms, {t['failures']} failures "
-        f"(machine CPU {100 * (result['machine_cpu'] or 0):.0f} %, load generator "
-        f"{100 * result['client_cpu']:.0f} % of a core, other programs "
-        f"{100 * result['other_cpu']:.0f} % of the machine)")
     return result
+
+
+def pages_and_bare(server: dict, args, accounts_path: Path, workdir: Path) -> tuple[dict, dict]:
+    """The pages and bare phases in ``--rounds`` alternating slices (pages, bare, bare, pages,
+    …), added up per phase. The host's speed drifts from minute to minute; measured this way
+    both phases see the same drift and their ratio does not depend on which came first."""
+    slices: dict[str, list[dict]] = {"pages": [], "bare": []}
+    part = args.seconds / args.rounds
+    for i in range(args.rounds):
+        for phase in (("pages", "bare") if i % 2 == 0 else ("bare", "pages")):
+            slices[phase].append(load_phase(server, phase, args, accounts_path, workdir,
+                                            seconds=part, tag=f"-{i + 1}"))
+    if args.rounds > 1:
+        log("  ratio per round: " + ", ".join(
+            f"{p['total']['rps'] / b['total']['rps']:.2f}" if b["total"]["rps"] else "-"
+            for p, b in zip(slices["pages"], slices["bare"])))
+    pages, bare = merge(slices["pages"]), merge(slices["bare"])
+    for phase, result in (("pages", pages), ("bare", bare)):
+        t = result["total"]
+        log(f"  {phase}: {t['rps']:.0f} req/s, p95 {t['p95']:.0f} ms, {t['failures']} failures "
+            f"(machine CPU {100 * (result['machine_cpu'] or 0):.0f} %, load generator "
+            f"{100 * result['client_cpu']:.0f} % of a core, other programs "
+            f"{100 * result['other_cpu']:.0f} % of the machine)")
+    return pages, bare
 
 
 # --- report --------------------------------------------------------------------------------
@@ -376,6 +398,9 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20, help="measured seconds per phase "
                     "(default %(default)s)")
     ap.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each phase")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="measure pages and bare in this many alternating slices of "
+                         "seconds/rounds each (default %(default)s)")
     ap.add_argument("--workers", type=int, default=None,
                     help="gunicorn workers (default: 2 × CPUs, here %d)" % (2 * cpus))
     ap.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
@@ -386,6 +411,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the SQLite file and the logs")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if "bench" not in args.pg_database:
         ap.error("--pg-database must contain 'bench': it is dropped and re-created")
     if args.workers is None:
@@ -420,8 +447,7 @@ def main() -> int:
                         log(f"{backend}: serving on {url_}")
                         server = {"url": url_, "pid": pid, "pg_database":
                                   args.pg_database if backend == "postgresql" else None}
-                        pages = load_phase(server, "pages", args, accounts_path, workdir)
-                        bare = load_phase(server, "bare", args, accounts_path, workdir)
+                        pages, bare = pages_and_bare(server, args, accounts_path, workdir)
                         solo = load_phase(server, "solo", args, accounts_path, workdir)
                     server_log = log_path.read_text()
                     if "Traceback" in server_log or "ERROR" in server_log:
