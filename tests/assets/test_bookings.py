@@ -1,6 +1,5 @@
 """Bookings: no overlap ever (also concurrently), end before start, fair use, cancellation,
 iCalendar feeds, and the calendar page."""
-import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -89,76 +88,36 @@ def test_two_members_booking_the_same_slot_at_the_same_instant(app):
     """Two requests for the same slot at once, in two connections: one wins, the other is
     told clearly; never two bookings."""
     import sqlalchemy as sa
-    from sqlalchemy.orm import Session
 
-    from coop.assets.models import Asset, AssetKind, AssetStatus, Booking
-    from coop.extensions import db as _db
+    from coop.assets.models import Asset, AssetKind, AssetStatus
     from coop.members.models import Member, MemberStatus
-    from coop.orgs.models import Cooperative, Municipality, StatutesProfile
+    from tests.storm import storm, tenant_with_member
 
-    with app.app_context():
-        engine = _db.engine
-    ids = {}
-    with app.app_context(), Session(engine) as s:
-        muni = Municipality(name="Boekstad", slug="boekstad", cbs_code="GM9875")
-        coop = Cooperative(name="Boek", slug="boek-coop", kvk_number="98765431", municipality=muni)
-        coop.domains = ["energy"]
-        coop.statutes = StatutesProfile()
-        s.add(coop)
-        s.flush()
-        people = [Member(cooperative_id=coop.id, number=n, status=MemberStatus.MEMBER,
-                         first_name="Lid", last_name=str(n), sort_name=f"{n}") for n in (1, 2)]
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+    with tenant_with_member(app, "boek-coop", cbs_code="GM9875", kvk_number="98765431") as (
+            s, coop, first, cleanup):
+        second = Member(cooperative_id=coop.id, number=2, status=MemberStatus.MEMBER,
+                        first_name="Lid", last_name="Twee", sort_name="twee")
         car = Asset(cooperative_id=coop.id, kind=AssetKind.VEHICLE, name="Auto",
                     status=AssetStatus.IN_OPERATION, is_bookable=True)
-        s.add_all([*people, car])
+        s.add_all([second, car])
         s.flush()
-        ids.update(coop=coop.id, muni=muni.id, car=car.id, a=people[0].id, b=people[1].id)
+        car_id, member_ids = car.id, (first.id, second.id)
+        cleanup += [(f"DELETE FROM {table} WHERE cooperative_id = :c", {"c": coop.id})
+                    for table in ("booking", "asset")]
         s.commit()
-    barrier = threading.Barrier(2)
-    outcome = {}
-    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
 
-    def attempt(name):
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            session = _db.session
-            car = session.get(Asset, ids["car"])
-            member = session.get(Member, ids[name])
-            session.commit()  # end the reading transaction: both start from the same point
-            barrier.wait()
-            try:
-                bookings.book(car, member, starts_at=start, ends_at=start + timedelta(hours=2), actor=None)
-                session.commit()
-                outcome[name] = "booked"
-            except DomainError as error:
-                session.rollback()
-                outcome[name] = str(error.message)
-            finally:
-                _db.session.remove()
-
-    try:
-        threads = [threading.Thread(target=attempt, args=(n,)) for n in ("a", "b")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        assert sorted(outcome) == ["a", "b"]
-        assert list(outcome.values()).count("booked") == 1, outcome
-        refusal = next(v for v in outcome.values() if v != "booked")
+        outcome = storm(
+            app, 2,
+            lambda session: (session.get(Asset, car_id), [session.get(Member, m) for m in member_ids]),
+            lambda n, car, members: bookings.book(car, members[n], starts_at=start,
+                                                  ends_at=start + timedelta(hours=2), actor=None),
+            done="booked")
+        assert outcome.count("booked") == 1, outcome
+        [refusal] = [o for o in outcome if o != "booked"]
         assert "Sorry" in refusal
-        with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM booking WHERE asset_id = :a"),
-                                {"a": ids["car"]}).scalar() == 1
-    finally:
-        with engine.begin() as conn:
-            for sql in ("DELETE FROM booking WHERE cooperative_id = :c",
-                        "DELETE FROM audit_entry WHERE cooperative_id = :c",
-                        "DELETE FROM asset WHERE cooperative_id = :c",
-                        "DELETE FROM member WHERE cooperative_id = :c",
-                        "DELETE FROM statutes_profile WHERE cooperative_id = :c",
-                        "DELETE FROM cooperative WHERE id = :c"):
-                conn.execute(sa.text(sql), {"c": ids["coop"]})
-            conn.execute(sa.text("DELETE FROM audit_entry WHERE tenant_key = :k"), {"k": f"coop:{ids['coop']}"})
-            conn.execute(sa.text("DELETE FROM municipality WHERE id = :m"), {"m": ids["muni"]})
+        assert s.execute(sa.text("SELECT count(*) FROM booking WHERE asset_id = :a"),
+                         {"a": car_id}).scalar() == 1
 
 
 def test_member_books_and_cancels_through_the_pages(client, login_as, world, car, db):
