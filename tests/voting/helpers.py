@@ -26,3 +26,12 @@ def motion_on(meeting, actor=None, **data):
     values = {"title": "Zonnepanelen op de school", "text": "De ALV besluit tot een tweede dak.",
               "kind": "ordinary"} | data
     return services.create_motion(decision_item(meeting), values, actor=actor)
+
+
+def minutes_html(app, coop, meeting) -> str:
+    """The minutes of ``meeting`` as the PDF template renders them (HTML, before the PDF)."""
+    from flask import g, render_template
+
+    with app.test_request_context():
+        g.coop = coop
+        return render_template("pdf/meetings_minutes.html", coop=coop, meeting=meeting)

@@ -14,7 +14,7 @@ from coop.meetings.models import MeetingStatus
 from coop.voting import services
 from coop.voting.models import Ballot, SecretBallot, Vote, VoteKind
 
-from .helpers import meeting_in_session
+from .helpers import meeting_in_session, minutes_html
 
 CANDIDATES = ["Anna de Vries", "Bram Bakker", "Cor Visser", "Dirk Smit"]
 
@@ -163,9 +163,6 @@ def test_the_minutes_show_the_stv_count(client, world, db, meeting, voters):
     services.cast(vote, voters[0], {voters[0].id: [CANDIDATES[1], CANDIDATES[0]]}, actor=None)
     services.close_vote(vote, actor=None)
     db.session.commit()
-    from flask import g, render_template
-    with client.application.test_request_context():
-        g.coop = world.coop_a
-        html = render_template("pdf/meetings_minutes.html", coop=world.coop_a, meeting=meeting)
+    html = minutes_html(client.application, world.coop_a, meeting)
     assert "First preferences:" in html and "Count by round" in html and vote.result_hash in html
     assert "Elected: Bram Bakker, " in html and "reached the quota" in html

@@ -11,7 +11,7 @@ from coop.meetings.models import MeetingStatus
 from coop.voting import services
 from coop.voting.models import Ballot, Motion, SecretBallot, Vote, VoteKind
 
-from .helpers import meeting_in_session, motion_on
+from .helpers import meeting_in_session, minutes_html, motion_on
 
 
 @pytest.fixture
@@ -164,10 +164,6 @@ def test_the_minutes_show_motions_and_results(client, login_as, world, db, meeti
     services.close_vote(election, actor=None)
     db.session.commit()
     from coop.core.pdf import render_pdf  # noqa: F401 — the template renders as in the PDF
-    from flask import render_template
-    with client.application.test_request_context():
-        from flask import g
-        g.coop = world.coop_a
-        html = render_template("pdf/meetings_minutes.html", coop=world.coop_a, meeting=meeting)
+    html = minutes_html(client.application, world.coop_a, meeting)
     assert "Begroting 2027" in html and "For 1, against 0" in html and vote.result_hash in html
     assert "Elected: Bram" in html
