@@ -1,17 +1,2 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def english_request(request, app):
-    """Services run as within a request in English, on the rolled-back test session — except
-    for tests that need real connections and commits."""
-    if request.node.get_closest_marker("real_commits"):
-        yield
-        return
-    request.getfixturevalue("db")
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "real_commits: the test commits in its own connections")
+"""Tests of this area run as within an English request (tests/english_request.py)."""
+from tests.english_request import english_request, pytest_configure  # noqa: F401
