@@ -1,6 +1,7 @@
 """Dates, numbers and money formatted by Babel for the user's language."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 from coop.core import i18n
@@ -37,6 +38,11 @@ def local_time(value: datetime | None, fmt: str = "medium") -> str:
     return f"{format_date(local.date(), fmt)}, {local:%H:%M}"
 
 
+def from_json(text: str | None) -> dict:
+    """A JSON object stored as text (an audit entry's details); empty text is an empty object."""
+    return json.loads(text or "{}")
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=fmt_date, datetime=fmt_datetime,
-                                 local_time=local_time)
+                                 local_time=local_time, from_json=from_json)

@@ -9,7 +9,8 @@ place Flask-Babel keeps them (``g._flask_babel``), so ``flask_babel.refresh()`` 
 """
 from __future__ import annotations
 
-from functools import cached_property
+from datetime import datetime
+from functools import cached_property, lru_cache
 
 import flask_babel
 from babel import dates as babel_dates, numbers as babel_numbers
@@ -78,20 +79,51 @@ class CoopBabel(Babel):
         )
 
 
-def format_datetime(value, fmt: str = "medium") -> str:
-    """Like Flask-Babel's ``format_datetime``: naive values are UTC, shown in the user's zone."""
-    tz = timezone()
+#: The named formats of the locale data (``format_date(d, "short")``); other strings are patterns.
+NAMED_FORMATS = ("full", "long", "medium", "short")
+
+
+@lru_cache(maxsize=256)
+def _patterns(language: Locale, fmt: str):
+    """(joined, time pattern, date pattern) of a named format in ``language``, or (None, the
+    parsed pattern, the same) for a pattern of one's own.
+
+    Babel looks these up in the locale data on every call, which made a date four times as
+    slow to format as applying its pattern (a page of 50 log entries spent 2 ms on it)."""
+    if fmt not in NAMED_FORMATS:
+        pattern = babel_dates.parse_pattern(fmt)
+        return None, pattern, pattern
+    return (babel_dates.get_datetime_format(fmt, locale=language).replace("'", ""),
+            babel_dates.parse_pattern(babel_dates.get_time_format(fmt, locale=language)),
+            babel_dates.parse_pattern(babel_dates.get_date_format(fmt, locale=language)))
+
+
+def _local(value: datetime):
+    """An instant in the user's zone; naive values are UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=babel_dates.UTC)
-    return babel_dates.format_datetime(value, fmt, tzinfo=tz, locale=locale())
+    tz = timezone()
+    value = value.astimezone(tz)
+    return tz.normalize(value) if hasattr(tz, "normalize") else value  # pytz
+
+
+def format_datetime(value, fmt: str = "medium") -> str:
+    """Babel's ``format_datetime`` in the user's language and zone (naive values are UTC), with
+    the locale's patterns looked up once per worker."""
+    language = locale()
+    value = _local(value)
+    joined, time_pattern, date_pattern = _patterns(language, fmt)
+    if joined is None:
+        return time_pattern.apply(value, language)
+    return (joined.replace("{0}", time_pattern.apply(value.timetz(), language, reference_date=value.date()))
+            .replace("{1}", date_pattern.apply(value.date(), language)))
 
 
 def format_date(value, fmt: str = "medium") -> str:
-    if hasattr(value, "tzinfo"):  # a datetime: its date in the user's zone
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=babel_dates.UTC)
-        value = value.astimezone(timezone())
-    return babel_dates.format_date(value, fmt, locale=locale())
+    """Babel's ``format_date`` in the user's language; a datetime gives its date in the user's zone."""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return _patterns(locale(), fmt)[2].apply(value, locale())
 
 
 def format_decimal(value) -> str:

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import bindparam, case, select, true
-from sqlalchemy.orm import joinedload
 
 from coop.auth import services as auth_services
 from coop.auth.models import Invitation, User
@@ -28,10 +27,13 @@ _ROLE_ORDER = case({Role.BOARD.value: 0, Role.AUDITOR.value: 1, Role.LIAISON.val
 
 
 def _role_holders(**scope):
-    """A page of the people with a role here: board and auditors first."""
+    """A page of the people with a role here, board and auditors first: rows of name, e-mail
+    address, role and position (not assignments with their accounts as objects)."""
     return paginate(
-        select(RoleAssignment).options(joinedload(RoleAssignment.user))
-        .filter_by(**scope).order_by(_ROLE_ORDER, RoleAssignment.id)
+        select(User.name, User.email, RoleAssignment.role, RoleAssignment.board_position)
+        .join(User, RoleAssignment.user_id == User.id)
+        .where(*(getattr(RoleAssignment, column) == value for column, value in scope.items()))
+        .order_by(_ROLE_ORDER, RoleAssignment.id), rows=True
     )
 
 

@@ -114,6 +114,23 @@ def test_board_sees_log_paginated_and_filtered(client, db, world, login_as, app,
     assert rows(beta) == list(range(25, 5, -2)) and "test.alpha</code>" not in beta
     by_actor = client.get("/c/coop-c/audit?actor=nobody@").get_data(as_text=True)
     assert "No entries match" in by_actor
+    # Each row says who did it and what changed; by part of the actor's address.
+    assert re.search(rf"<td>25</td>\s*<td>[^<]+</td>\s*<td>{re.escape(board.email)}</td>\s*<td><code>test.beta</code>"
+                     r"</td>\s*<td></td>\s*<td class=\"details\"><span><b>n</b>: 24</span>", page1)
+    assert rows(client.get(f"/c/coop-c/audit?actor={board.email.split('@')[0].upper()}").get_data(as_text=True)) \
+        == list(range(25, 15, -1))
+
+
+def test_log_names_the_system_when_nobody_acted(client, db, login_as, make_coop, make_user, grant):
+    coop = make_coop(slug="coop-s")
+    board = make_user()
+    grant(board, "board", coop)
+    audit.record("test.nightly", cooperative=coop, obj=coop, sent=3, skipped=None)
+    db.session.commit()
+    login_as(client, board)
+    html = client.get("/c/coop-s/audit").get_data(as_text=True)
+    assert "<td>system</td>" in html and f"<td>Cooperative {coop.id}</td>" in html
+    assert "<b>sent</b>: 3" in html and "skipped" not in html
 
 
 def test_members_do_not_see_the_log(client, world, login_as):

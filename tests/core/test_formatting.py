@@ -1,6 +1,8 @@
 from datetime import date, datetime, timezone
 
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coop.core.formatting import fmt_date, fmt_datetime, money, number
 
@@ -45,3 +47,26 @@ def test_a_domain_error_reads_outside_a_request(app):
 
     with app.app_context():
         assert str(DomainError(_l("Nothing was changed."))) == "Nothing was changed."
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moment=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31)),
+       aware=st.booleans(), language=st.sampled_from(["nl", "en"]),
+       fmt=st.sampled_from(["full", "long", "medium", "short", "MMM", "EEEE d MMM"]),
+       own=st.sampled_from(["d MMMM y, HH:mm", "EEE HH:mm:ss zzzz", "h:mm a"]))
+def test_dates_read_as_babel_formats_them(app, moment, aware, language, fmt, own):
+    # The locale's patterns are looked up once per worker; the text is what Babel itself writes
+    # in the user's zone, in both languages, for every named format, winter and summer time.
+    from babel import dates
+
+    from coop.core.i18n import timezone as user_zone
+
+    value = moment.replace(tzinfo=timezone.utc) if aware else moment
+    with app.test_request_context(), force_locale(language):
+        zone = user_zone()
+        for pattern in (fmt, own):
+            assert fmt_datetime(value, pattern) == dates.format_datetime(value.replace(tzinfo=timezone.utc), pattern,
+                                                                         tzinfo=zone, locale=language)
+        local_day = value.replace(tzinfo=timezone.utc).astimezone(zone).date()
+        assert fmt_date(value, fmt) == dates.format_date(local_day, fmt, locale=language)
+        assert fmt_date(moment.date(), fmt) == dates.format_date(moment.date(), fmt, locale=language)

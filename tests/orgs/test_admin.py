@@ -2,7 +2,7 @@ import sqlalchemy as sa
 
 from coop.auth.models import Invitation, User
 from coop.core.audit import AuditEntry
-from coop.orgs.models import Cooperative, Municipality, Role, RoleAssignment
+from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment
 from tests.conftest import TEST_PASSWORD
 
 
@@ -126,3 +126,23 @@ def test_liaison_invites_colleague(client, db, world, login_as, mails):
     inv = db.session.scalar(sa.select(Invitation).where(Invitation.email == "collega@example.net"))
     assert inv.role == Role.LIAISON and inv.municipality_id == world.muni_m.id
     assert "Gemeente M" in mails()[-1]["Subject"]
+
+
+def test_people_page_lists_who_holds_which_role_board_first(client, world, login_as, make_user, grant):
+    import re
+
+    late_board = make_user("penning@example.net", "Penny Penning")
+    grant(late_board, "auditor", world.coop_a)
+    grant(late_board, "board", world.coop_a, position=BoardPosition.TREASURER)
+    login_as(client, world.board_a)
+    html = client.get("/c/coop-a/people").get_data(as_text=True)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>\s*<td>([^<]*)</td></tr>", html)
+    assert rows == [("Board A", "board-a@example.net", "Board · Chair"),
+                    ("Penny Penning", "penning@example.net", "Board · Treasurer"),
+                    ("Penny Penning", "penning@example.net", "Auditor"),
+                    ("Member A", "member-a@example.net", "Member"),
+                    ("Board A", "board-a@example.net", "Member")]
+    assert "member-b@example.net" not in html  # another cooperative's people
+    login_as(client, world.liaison_m)
+    colleagues = client.get("/m/gem-m/people").get_data(as_text=True)
+    assert re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", colleagues) == [("Liaison M", "liaison-m@example.net")]
