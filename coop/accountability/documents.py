@@ -3,9 +3,9 @@ published report's frozen ones), with SVG charts; the open-data CSV."""
 from __future__ import annotations
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from coop.accountability import rules
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.chart import bar_chart, stacked_bar_chart
 
 OUTCOME_LABELS = {"on_time": _l("Carried out on time"), "late": _l("Carried out late"),

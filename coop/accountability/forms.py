@@ -1,12 +1,12 @@
 """Forms of the follow-up and the annual report (the services check the rules)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coop.accountability.models import PHASE_LABELS
+from coop.core.i18n import lazy_gettext as _l
 from coop.members.forms_capital import EuroField
 
 MAX_CENTS = 10**13

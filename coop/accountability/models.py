@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (BigInteger, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 
 

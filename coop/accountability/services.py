@@ -7,7 +7,6 @@ import json
 from datetime import date, timedelta
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -18,6 +17,7 @@ from coop.accountability.models import (AnnualReport, FollowUpItem, FollowUpStat
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 
 #: The board is reminded this many days before an item's due date.

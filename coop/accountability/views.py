@@ -7,7 +7,6 @@ import json
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -19,6 +18,7 @@ from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import can, public, require
 from coop.extensions import db
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,7 @@ from coop.api.models import ApiToken
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 
 TOKEN_PREFIX = "coop_"

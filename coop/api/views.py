@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -29,6 +28,7 @@ from coop.api.openapi import build_document
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.forms import attempt
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import public, require
 from coop.extensions import csrf, db, limiter
 from coop.members import bp as coop_bp

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DecimalField, FloatField, HiddenField, IntegerField,
@@ -11,6 +10,7 @@ from wtforms import (BooleanField, DateField, DecimalField, FloatField, HiddenFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coop.assets.models import KIND_LABELS, PARTICIPATION_KIND_LABELS, STATUS_LABELS
+from coop.core.i18n import lazy_gettext as _l
 from coop.members.forms_capital import EuroField
 from coop.members.models import ShareTransactionKind
 

@@ -7,12 +7,12 @@ from datetime import date
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coop.assets import bookings, bp, revenue, services
 from coop.assets.models import KIND_LABELS
 from coop.core import nav
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.members.privacy import own_member
 

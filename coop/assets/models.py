@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members.models import LedgerLine, Member, ShareTransactionKind
 

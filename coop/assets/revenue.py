@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -19,6 +18,7 @@ from coop.assets.models import (Asset, Distribution, DistributionShare, Distribu
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members.capital import euros
 from coop.members.models import Member

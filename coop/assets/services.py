@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +20,7 @@ from coop.assets.models import (Asset, AssetKind, AssetStatus, DwellingAllocatio
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members import capital
 from coop.members import rules as member_rules

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coop.assets import bookings, bp, revenue, services
@@ -25,6 +24,7 @@ from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.formatting import local_time
 from coop.core.forms import attempt, form_status, safe_next
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import can, public, require
 from coop.extensions import db

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_HINT = _l("At least %(n)d characters; common passwords are refused.", n=MIN_LENGTH)

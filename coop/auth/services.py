@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coop.auth.models import Invitation, PasswordResetToken, User, hash_token, new_token
 from coop.core import audit, mail
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.passwords import password_problem
 from coop.extensions import db
 from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.orgs.forms import MultiCheckboxField
 
 ANONYMOUS_HINT = _l(

@@ -3,7 +3,6 @@ the ballot page, the confirmation with a receipt (anonymous), and results after 
 from __future__ import annotations
 
 from flask import abort, g, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from coop.consultations.models import Consultation, ConsultationStatus
 from coop.core import nav
 from coop.core.db import scoped, utcnow
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.members.privacy import own_member

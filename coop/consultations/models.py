@@ -12,11 +12,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.voting.models import WindowedPoll
 

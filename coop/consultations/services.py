@@ -6,7 +6,6 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from coop.consultations.models import (Consultation, ConsultationAnswer, Consult
 from coop.core import audit
 from coop.core.db import lock_row, utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.meetings.services import local_day
 from coop.voting.rules import receipt_hash

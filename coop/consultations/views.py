@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from coop.core.csvsafe import write_csv
 from coop.core.db import scoped, utcnow
 from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+
+from coop.core.i18n import lazy_gettext as _l
 
 
 class DomainError(Exception):

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, g, render_template, request
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from coop.core.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

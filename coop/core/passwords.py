@@ -5,7 +5,8 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from coop.core.i18n import lazy_gettext as _l
+
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200

@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.errors import DomainError
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -1,12 +1,12 @@
 """Forms of the liaison pages (both sides)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.liaison.attachments import MAX_ATTACHMENT_BYTES
 from coop.liaison.deadlines import TermUnit
 from coop.liaison.models import COMMITMENT_LABELS, OUTCOME_LABELS, UNIT_LABELS

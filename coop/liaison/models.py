@@ -6,12 +6,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.liaison.deadlines import Extension, Suspension, TermRule, TermUnit
 

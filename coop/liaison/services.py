@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coop.core import audit, mail
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.liaison import attachments, deadlines
 from coop.liaison.deadlines import TermError, TermUnit

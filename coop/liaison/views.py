@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,6 +19,7 @@ from coop.consultations.models import Consultation, ConsultationStatus
 from coop.core import nav
 from coop.core.formatting import local_time
 from coop.core.forms import apply_domain_error, attempt
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

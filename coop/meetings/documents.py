@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.errors import DomainError
 
 #: Largest document accepted (checked while copying, so a 200 MB upload stops at 20 MB).

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.meetings.models import ITEM_KIND_LABELS, KIND_LABELS, RSVP_LABELS, ItemKind, MeetingKind, Rsvp
 
 ANNOUNCEMENT_HINT = _l("Only after convocation: the agenda is frozen, so every change is announced to the "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +14,7 @@ from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.forms import apply_domain_error
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.meetings import bp, services

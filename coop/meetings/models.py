@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
                         text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 
 

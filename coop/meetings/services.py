@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy import text as text_sql
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit, mail
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.mail import MailStatus, OutboxMessage
 from coop.core.db import utcnow
 from coop.core.errors import DomainError

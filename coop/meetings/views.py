@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (Response, abort, flash, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

@@ -37,13 +37,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members import rules
 from coop.members.models import (FeeCharge, Member, MemberCategory, MemberStatus, ShareTransaction,

@@ -10,13 +10,13 @@ from datetime import date
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.forms import attempt, form_status, safe_next
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

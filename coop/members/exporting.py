@@ -30,11 +30,11 @@ from datetime import date
 from typing import Iterator
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from coop.core import audit
 from coop.core.csvsafe import FORMULA_STARTS, safe_cell
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members.models import (CHANNEL_LABELS, STATUS_LABELS, Channel, Member, MemberCategory,
                                   MemberStatus)

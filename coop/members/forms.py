@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.members.models import CHANNEL_LABELS, Channel
 from coop.orgs.forms import MultiCheckboxField
 

@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, HiddenField, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.members.capital import KIND_LABELS, MAX_FEE_CENTS, MAX_NOMINAL_CENTS, MAX_QUANTITY
 from coop.members.models import ShareTransactionKind
 

@@ -1,11 +1,11 @@
 """Forms of the register import: the upload and the column mapping."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.members.importing import MAX_UPLOAD_BYTES, REQUIRED_FIELDS, TARGET_FIELDS
 
 

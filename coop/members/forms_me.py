@@ -1,9 +1,9 @@
 """Forms of the member's own pages (/me/…) and of the board's erasure page."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.members import rules
 
 #: The same words as on the join form, so that members consent to the same thing.

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import (ForeignKey, Integer, String, Text, and_, any_, bindparam, func, insert,
                         select, union_all, update)
 from sqlalchemy import text as sql_text
@@ -57,6 +57,7 @@ from coop.core import audit
 from coop.core.csvsafe import FORMULA_STARTS
 from coop.core.db import str_enum, utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members import rules
 from coop.members.models import Channel, Member, MemberEvent, MemberStatus, make_sort_name

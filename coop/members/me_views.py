@@ -16,13 +16,13 @@ from datetime import date
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

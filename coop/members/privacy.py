@@ -33,13 +33,13 @@ import json
 import zipfile
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coop.core import audit
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members import rules, services
 from coop.members.models import (Channel, FeeCharge, Member, MemberEvent, MemberStatus,

@@ -5,12 +5,12 @@ import re
 from datetime import date
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 
 from coop.core import audit, mail
 from coop.core.db import utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.members import rules
 from coop.members.models import (Channel, EndReason, Member, MemberCategory, MemberEvent,

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import public, require
 from coop.extensions import db, limiter

@@ -1,6 +1,5 @@
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField)
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, BoardPosition, Domain
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from coop.core import audit
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.orgs import validators as v
 from coop.orgs.models import Cooperative, Domain, Municipality, StatutesProfile

@@ -2,7 +2,6 @@ from functools import cache
 
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import bindparam, case, select, true
 
@@ -13,6 +12,7 @@ from coop.core.audit import tenant_key
 from coop.core.audit_views import render_log
 from coop.core.db import utcnow
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require
 from coop.extensions import db

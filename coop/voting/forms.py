@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, Field, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
+from coop.core.i18n import lazy_gettext as _l
 from coop.orgs.forms import MultiCheckboxField
 from coop.voting.models import MOTION_KIND_LABELS, VOTE_KIND_LABELS, MotionKind, VoteKind
 

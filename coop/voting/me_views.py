@@ -3,13 +3,13 @@ for those I represent, in one step), the confirmation with receipts, my votes, a
 from __future__ import annotations
 
 from flask import abort, g, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.forms import attempt, form_status
+from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.members.models import Member

@@ -12,12 +12,12 @@ import enum
 import json
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
                         UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import str_enum, utcnow
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 
 

@@ -6,13 +6,13 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit
 from coop.core.db import lock_row, utcnow
 from coop.core.errors import DomainError
+from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
 from coop.meetings import rules as meetings_rules
 from coop.meetings import services as meetings

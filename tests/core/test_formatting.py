@@ -39,6 +39,18 @@ def test_a_language_switch_within_a_request_takes_effect(app):
         assert gettext("Sign in") != "Sign in"
 
 
+def test_lazy_labels_follow_the_language_of_the_moment_they_are_read(app):
+    from coop.core.i18n import lazy_gettext as _l
+
+    label, greeting = _l("Sign in"), _l("Audit log of %(name)s", name="Zonnedak")
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert str(label) == "Inloggen" and str(greeting) == "Logboek van Zonnedak"
+        with force_locale("en"):
+            assert str(label) == "Sign in" and str(greeting) == "Audit log of Zonnedak"
+    with app.app_context():
+        assert str(label) == "Sign in"  # no request: English
+
+
 def test_a_domain_error_reads_outside_a_request(app):
     # CLI commands and background jobs print refused changes without a request.
     from flask_babel import lazy_gettext as _l
