@@ -18,6 +18,8 @@ from flask.globals import _cv_app
 from babel import Locale
 from flask_babel import Babel, Domain
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from markupsafe import Markup
 
 _ENGLISH = Locale.parse("en")
 
@@ -90,6 +92,19 @@ class CoopBabel(Babel):
             pgettext=lambda c, s: translations().upgettext(c, s),
             npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         )
+        # ``{% trans %}`` and ``_()``, the most frequent calls of a template, straight to the catalog.
+        app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
+
+
+@pass_context
+def template_gettext(context, string: str, **variables) -> str:
+    """Jinja's "new style" ``gettext`` (translate, mark safe when autoescaping, fill in the
+    escaped variables) without its two detours through ``Context.call`` and the alias ``_``."""
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    # Jinja treats a translation as a format string even without variables ("%%" reads "%").
+    return text % variables if variables or "%" in text else text
 
 
 #: The named formats of the locale data (``format_date(d, "short")``); other strings are patterns.

@@ -82,3 +82,16 @@ def test_dates_read_as_babel_formats_them(app, moment, aware, language, fmt, own
         local_day = value.replace(tzinfo=timezone.utc).astimezone(zone).date()
         assert fmt_date(value, fmt) == dates.format_date(local_day, fmt, locale=language)
         assert fmt_date(moment.date(), fmt) == dates.format_date(moment.date(), fmt, locale=language)
+
+
+def test_templates_translate_escape_and_read_percent_signs_as_jinja_does(app):
+    from flask import render_template_string
+
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert render_template_string("{% trans %}Sign in{% endtrans %} · {{ _('Sign in') }}") == "Inloggen · Inloggen"
+        with force_locale("en"):
+            assert render_template_string('{{ _("Audit log of %(name)s", name="<b>A&B</b>") }}') \
+                == "Audit log of &lt;b&gt;A&amp;B&lt;/b&gt;"
+            # A literal "%" in a trans block is stored as "%%" and reads as one sign.
+            assert render_template_string("{% trans %}Reached 50%{% endtrans %}") == "Reached 50%"
+            assert render_template_string("{% trans n=3 %}{{ n }}% done{% endtrans %}") == "3% done"
