@@ -56,8 +56,7 @@ def ballot(vote_id: int):
     member = own_member(g.coop, current_user)
     if member is None:
         abort(404)
-    entries = services.roll_for(vote, member)
-    left = [e for e in entries if e.member_id not in services.voted_ids(vote, [x.member_id for x in entries])]
+    entries, left = services.still_to_cast(vote, member)
     labels = choice_labels(vote)
     names = _names(left, member)
     form = ballot_form(vote, left, labels, names)

@@ -286,13 +286,24 @@ def valid_choice(vote: Vote, choice) -> str:
     return choice
 
 
-def roll_for(vote: Vote, member: Member) -> list[RollEntry]:
-    """The roll entries ``member`` may cast: their own first, then those of the members they
-    represent."""
-    rows = db.session.scalars(select(RollEntry).where(
+def still_to_cast(vote: Vote, member: Member) -> tuple[list[RollEntry], list[RollEntry]]:
+    """(the roll entries ``member`` may cast — their own first, then those of the members they
+    represent —, those of them without a ballot yet)."""
+    state = _roll_state(vote, member)
+    return [entry for entry, _voted in state], [entry for entry, voted in state if not voted]
+
+
+def _roll_state(vote: Vote, member: Member) -> list[tuple[RollEntry, bool]]:
+    # One query: each roll entry of the member (own or represented) with whether a ballot (an
+    # open vote) or a participation (a secret vote) exists for it, through the unique index.
+    table = Participation if vote.is_secret else Ballot
+    voted = select(table.member_id).where(table.vote_id == RollEntry.vote_id,
+                                          table.member_id == RollEntry.member_id).exists()
+    rows = db.session.execute(select(RollEntry, voted).where(
         RollEntry.vote_id == vote.id,
         (RollEntry.member_id == member.id) | (RollEntry.holder_id == member.id))).all()
-    return sorted(rows, key=lambda r: (r.member_id != member.id, r.member_id))
+    return sorted(((entry, bool(done)) for entry, done in rows),
+                  key=lambda row: (row[0].member_id != member.id, row[0].member_id))
 
 
 def voted_ids(vote: Vote, member_ids) -> set[int]:
@@ -322,13 +333,14 @@ def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: d
     _lock_open(vote, now)
     if not choices:
         raise DomainError(_l("Choose before you vote."))
-    allowed = {r.member_id: r for r in roll_for(vote, voter)}
+    entries, left = still_to_cast(vote, voter)
+    allowed = {r.member_id: r for r in entries}
     if not allowed:
         raise DomainError(_l("You are not on the roll of this vote."))
     if any(m not in allowed for m in choices):
         raise DomainError(_l("You do not represent that member in this vote."))
     stored = {m: valid_choice(vote, c) for m, c in choices.items()}
-    if voted_ids(vote, stored):
+    if set(stored) - {r.member_id for r in left}:
         raise DomainError(_l("A ballot has already been cast for this member."))
     receipts = {}
     today = meetings.local_day(now)
@@ -585,9 +597,7 @@ def needs_my_vote(member: Member, *, now: datetime | None = None) -> list[tuple[
         .distinct().order_by(Vote.closes_at)).all()
     out = []
     for vote in votes:
-        entries = roll_for(vote, member)
-        done = voted_ids(vote, [e.member_id for e in entries])
-        left = [e for e in entries if e.member_id not in done]
+        left = still_to_cast(vote, member)[1]
         if left:
             out.append((vote, left))
     return out

@@ -130,8 +130,10 @@ def test_the_proxy_holder_casts_a_separate_ballot_for_each_member_represented(db
     meetings.give_proxy(meeting, voters[3], voters[0], actor=None)
     meeting.status = MeetingStatus.IN_SESSION
     vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
-    assert [e.member_id for e in services.roll_for(vote, voters[0])] == [voters[0].id, voters[3].id]
+    assert [e.member_id for e in services.still_to_cast(vote, voters[0])[0]] == [voters[0].id, voters[3].id]
     services.cast(vote, voters[0], {voters[0].id: "for", voters[3].id: "against"}, actor=world.member_a)
+    entries, left = services.still_to_cast(vote, voters[0])
+    assert [e.member_id for e in entries] == [voters[0].id, voters[3].id] and left == []
     ballots = {b.member_id: b for b in db.session.scalars(select(Ballot).where(Ballot.vote_id == vote.id))}
     assert ballots[voters[3].id].channel.value == "proxy" and ballots[voters[3].id].cast_by_member_id == voters[0].id
     assert ballots[voters[0].id].choice == "for" and ballots[voters[3].id].choice == "against"
@@ -268,12 +270,12 @@ def test_a_vote_opened_before_the_meeting_gets_its_proxies_when_voting_opens(db,
     meetings.give_proxy(meeting, voters[4], voters[1], actor=None)
     services.cast(vote, voters[4], {voters[4].id: "B"}, actor=None)  # the grantor voted online first
     # Until voting opens in the session the proxy may still be revoked: the holder cannot cast yet.
-    assert [e.member_id for e in services.roll_for(vote, voters[0])] == [voters[0].id]
+    assert [e.member_id for e in services.still_to_cast(vote, voters[0])[0]] == [voters[0].id]
     with pytest.raises(DomainError, match="do not represent"):
         services.cast(vote, voters[0], {voters[3].id: "A"}, actor=None)
     meetings.open_session(meeting, actor=None)
     meetings.open_voting(meeting, actor=world.board_a)
-    assert [e.member_id for e in services.roll_for(vote, voters[0])] == [voters[0].id, voters[3].id]
+    assert [e.member_id for e in services.still_to_cast(vote, voters[0])[0]] == [voters[0].id, voters[3].id]
     services.cast(vote, voters[0], {voters[0].id: "A", voters[3].id: "A"}, actor=None)
     assert db.session.get(Ballot, db.session.scalar(select(Ballot.id).where(
         Ballot.vote_id == vote.id, Ballot.member_id == voters[3].id))).channel.value == "proxy"
