@@ -10,8 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select, text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import utcnow
@@ -71,6 +72,13 @@ def entry_hash(prev_hash, tenant, seq, actor_id, action, object_type, object_id,
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@cache
+def _chain_head_statement():
+    # Built once: every state change of the app appends an entry after this one.
+    return (select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.tenant_key == bindparam("key"))
+            .order_by(AuditEntry.seq.desc()).limit(1))
+
+
 def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=None,
            object_type: str | None = None, object_id=None, **details) -> AuditEntry:
     """Append an entry to the tenant's chain (flushes; the caller commits)."""
@@ -79,12 +87,7 @@ def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=
     if session.get_bind().dialect.name == "postgresql":
         # Serialise writers of one tenant's chain until the transaction ends.
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "audit:" + key})
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.tenant_key == key)
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
+    last = session.execute(_chain_head_statement(), {"key": key}).first()
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)

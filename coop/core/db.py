@@ -75,10 +75,11 @@ def lock_row(obj, *, exclusive: bool = True) -> None:
     """Hold ``obj``'s row until the transaction ends and see its current state.
 
     PostgreSQL: ``SELECT … FOR UPDATE`` (``FOR SHARE`` when not ``exclusive``: many may hold it
-    at once, an exclusive locker waits for them all); the object is read again only when its
-    status changed meanwhile. SQLite: the database's write lock, taken by a no-op UPDATE, so
-    that writers queue (busy timeout) instead of one failing when a reader becomes a writer;
-    the object is then read again, since another writer may have committed just before.
+    at once, an exclusive locker waits for them all). SQLite: the database's write lock, taken
+    by a no-op UPDATE, so that writers queue (busy timeout) instead of one failing when a
+    reader becomes a writer. Both read the row's status in the same statement, and the object
+    is read again only when its status changed meanwhile (another writer committed just
+    before): every change of such a row (opening, closing) changes its status.
     """
     from sqlalchemy import inspect, select, update
 
@@ -89,10 +90,11 @@ def lock_row(obj, *, exclusive: bool = True) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         status = db.session.execute(select(model.status).where(model.id == pk)
                                     .with_for_update(read=not exclusive)).scalar_one()
-        if status != obj.status:
-            db.session.refresh(obj)
     else:
-        db.session.execute(update(model).where(model.id == pk).values(id=model.id))
+        status = db.session.execute(update(model).where(model.id == pk).values(id=model.id)
+                                    .returning(model.status),
+                                    execution_options={"synchronize_session": False}).scalar_one()
+    if status != obj.status:
         db.session.refresh(obj)
 
 

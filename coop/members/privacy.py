@@ -32,8 +32,9 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coop.core import audit
@@ -61,11 +62,15 @@ def today() -> date:
 # --- the member's own record -----------------------------------------------------------------
 
 
+@cache
+def _own_member_statement():
+    # Built once: every page of a member's own side (and each ballot of a voting burst) runs it.
+    return select(Member).where(Member.cooperative_id == bindparam("coop_id"), Member.user_id == bindparam("user_id"))
+
+
 def own_member(coop: Cooperative, user) -> Member | None:
     """The user's own record in this cooperative (never anyone else's), or None."""
-    return db.session.scalar(
-        select(Member).where(Member.cooperative_id == coop.id, Member.user_id == user.id)
-    )
+    return db.session.scalar(_own_member_statement(), {"coop_id": coop.id, "user_id": user.id})
 
 
 def memberships_of(user) -> list[Member]:

@@ -5,8 +5,9 @@ import json
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit
@@ -293,15 +294,21 @@ def still_to_cast(vote: Vote, member: Member) -> tuple[list[RollEntry], list[Rol
     return [entry for entry, _voted in state], [entry for entry, voted in state if not voted]
 
 
-def _roll_state(vote: Vote, member: Member) -> list[tuple[RollEntry, bool]]:
-    # One query: each roll entry of the member (own or represented) with whether a ballot (an
-    # open vote) or a participation (a secret vote) exists for it, through the unique index.
-    table = Participation if vote.is_secret else Ballot
+@cache
+def _roll_state_statement(secret: bool):
+    # Built once per kind of vote: each roll entry of the member (own or represented) with
+    # whether a ballot (an open vote) or a participation (a secret vote) exists for it, found
+    # through the unique index. A voting burst runs it twice per ballot.
+    table = Participation if secret else Ballot
     voted = select(table.member_id).where(table.vote_id == RollEntry.vote_id,
                                           table.member_id == RollEntry.member_id).exists()
-    rows = db.session.execute(select(RollEntry, voted).where(
-        RollEntry.vote_id == vote.id,
-        (RollEntry.member_id == member.id) | (RollEntry.holder_id == member.id))).all()
+    return select(RollEntry, voted).where(
+        RollEntry.vote_id == bindparam("vote_id"),
+        (RollEntry.member_id == bindparam("member_id")) | (RollEntry.holder_id == bindparam("member_id")))
+
+
+def _roll_state(vote: Vote, member: Member) -> list[tuple[RollEntry, bool]]:
+    rows = db.session.execute(_roll_state_statement(vote.is_secret), {"vote_id": vote.id, "member_id": member.id})
     return sorted(((entry, bool(done)) for entry, done in rows),
                   key=lambda row: (row[0].member_id != member.id, row[0].member_id))
 

@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 
 from coop.core.audit import AuditEntry
 from coop.core.db import utcnow
@@ -15,7 +15,7 @@ from coop.members import services as members
 from coop.members.models import MemberStatus
 from coop.voting import rules, services
 from coop.voting.models import (Ballot, Motion, MotionKind, MotionStatus, Participation, RollEntry,
-                                SecretBallot, VoteKind, VoteStatus)
+                                SecretBallot, Vote, VoteKind, VoteStatus)
 
 from .helpers import decision_item, meeting_in_session, motion_on
 
@@ -403,3 +403,18 @@ def test_every_state_change_is_audited(db, world, meeting, voters):
             "voting.motion.decided"} <= actions
     closed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "voting.vote.close")).one()
     assert closed.details_dict["hash"] == vote.result_hash
+
+
+def test_a_ballot_sees_that_the_vote_was_closed_by_someone_else_meanwhile(db, world, meeting, voters):
+    # The object in hand still says "open"; the row says closed (another request closed it).
+    # Holding the row reads its status, and the ballot is refused.
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
+    db.session.flush()
+    db.session.execute(update(Vote).where(Vote.id == vote.id).values(
+        status=VoteStatus.CLOSED, closed_at=utcnow(), result_hash="0" * 64),
+        execution_options={"synchronize_session": False})
+    assert vote.status == VoteStatus.OPEN
+    with pytest.raises(DomainError, match="closed"):
+        services.cast(vote, voters[0], {voters[0].id: "for"}, actor=None)
+    assert vote.status == VoteStatus.CLOSED and vote.result_hash == "0" * 64
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
