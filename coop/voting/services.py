@@ -351,23 +351,26 @@ def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: d
         raise DomainError(_l("A ballot has already been cast for this member."))
     receipts = {}
     today = meetings.local_day(now)
+    rows, secret_rows = [], []
+    for m, choice in stored.items():
+        how = Channel.PROXY if m != voter.id else channel
+        by = voter.id if m != voter.id else None
+        if vote.is_secret:
+            code = secrets.token_hex(6).upper()
+            receipts[m] = "-".join(code[i:i + 4] for i in range(0, 12, 4))
+            rows.append({"vote_id": vote.id, "member_id": m, "channel": how, "cast_by_member_id": by, "cast_on": today})
+            secret_rows.append({"id": uuid.uuid4().hex, "vote_id": vote.id, "choice": choice,
+                                "weight": allowed[m].weight, "receipt_hash": rules.receipt_hash(receipts[m]),
+                                "is_paper": False, "cast_on": today})
+        else:
+            rows.append({"vote_id": vote.id, "member_id": m, "choice": choice, "weight": allowed[m].weight,
+                         "channel": how, "cast_by_member_id": by, "cast_by_user_id": None, "cast_at": now})
     try:
+        # Plain inserts of the tables (no objects to track: nothing reads them back here).
         with db.session.begin_nested():
-            for m, choice in stored.items():
-                how = Channel.PROXY if m != voter.id else channel
-                if vote.is_secret:
-                    db.session.add(Participation(vote_id=vote.id, member_id=m, channel=how,
-                                                 cast_by_member_id=voter.id if m != voter.id else None, cast_on=today))
-                    code = secrets.token_hex(6).upper()
-                    receipts[m] = "-".join(code[i:i + 4] for i in range(0, 12, 4))
-                    db.session.add(SecretBallot(id=uuid.uuid4().hex, vote_id=vote.id, choice=choice,
-                                                weight=allowed[m].weight, receipt_hash=rules.receipt_hash(receipts[m]),
-                                                cast_on=today))
-                else:
-                    db.session.add(Ballot(vote_id=vote.id, member_id=m, choice=choice, weight=allowed[m].weight,
-                                          channel=how, cast_by_member_id=voter.id if m != voter.id else None,
-                                          cast_at=now))
-            db.session.flush()
+            db.session.execute(insert((Participation if vote.is_secret else Ballot).__table__), rows)
+            if secret_rows:
+                db.session.execute(insert(SecretBallot.__table__), secret_rows)
     except IntegrityError:
         raise DomainError(_l("A ballot has already been cast for this member.")) from None
     # Who cast for whom, never what: an open vote's choices are shown to members after closing
