@@ -106,14 +106,29 @@ def _tenant_by_slug(model):
 
 
 def load_tenant(endpoint, values) -> None:
-    """URL value preprocessor: ``<coop>`` and ``<municipality>`` become ``g.coop``/``g.municipality``."""
+    """URL value preprocessor: ``<coop>`` and ``<municipality>`` become ``g.coop``/``g.municipality``.
+
+    When the session names a user who has not been loaded yet, the same query reads that user
+    (for Flask-Login's user loader, which checks that the token is the same)."""
     if not values:
         return
+    from flask import session
+
+    from coop.auth.models import PRELOADED, tenant_and_user_statement
     from coop.extensions import db
 
     for key, model in (("coop", Cooperative), ("municipality", Municipality)):
         if key in values:
-            tenant = db.session.scalar(_tenant_by_slug(model), {"slug": values.pop(key)})
+            slug = values.pop(key)
+            token = session.get("_user_id") if "_login_user" not in g else None
+            if isinstance(token, str):
+                row = db.session.execute(tenant_and_user_statement(model),
+                                         {"slug": slug, "token": token}).unique().first()
+                tenant = row[0] if row else None
+                if row:
+                    setattr(g, PRELOADED, (token, row[1]))
+            else:
+                tenant = db.session.scalar(_tenant_by_slug(model), {"slug": slug})
             setattr(g, key, tenant or abort(404))
 
 
