@@ -167,22 +167,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
 
-    @app.context_processor
-    def template_globals():
-        from coop.core.i18n import locale
-        from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, ROLE_LABELS
+    from coop.orgs.models import BOARD_POSITION_LABELS, DOMAIN_LABELS, ROLE_LABELS
 
-        return {
-            "can": permissions.can,
-            "tenant_nav": nav.tenant_nav,
-            "endpoint_exists": lambda endpoint: endpoint in app.view_functions,
-            "current_locale": locale().language,
-            "coop": g.get("coop"),
-            "municipality": g.get("municipality"),
-            "ROLE_LABELS": ROLE_LABELS,
-            "DOMAIN_LABELS": DOMAIN_LABELS,
-            "BOARD_POSITION_LABELS": BOARD_POSITION_LABELS,
-        }
+    app.jinja_env.globals.update(
+        can=permissions.can, tenant_nav=nav.tenant_nav,
+        endpoint_exists=lambda endpoint: endpoint in app.view_functions,
+        ROLE_LABELS=ROLE_LABELS, DOMAIN_LABELS=DOMAIN_LABELS, BOARD_POSITION_LABELS=BOARD_POSITION_LABELS)
+
+    @app.context_processor
+    def request_globals():
+        from coop.core.i18n import locale
+
+        return {"current_locale": locale().language, "coop": g.get("coop"), "municipality": g.get("municipality")}
 
     return app
 

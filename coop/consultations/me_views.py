@@ -11,6 +11,7 @@ from coop.consultations.forms import answer_form
 from coop.consultations.models import Consultation, ConsultationStatus
 from coop.core import nav
 from coop.core.db import scoped, utcnow
+from coop.core.formatting import template_constants
 from coop.core.forms import attempt, form_status
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
@@ -22,9 +23,7 @@ nav.add("coop", "consultations.my_consultations", _l("Consultations"), "member",
         also=("consultations.my_", "consultations.answer", "consultations.consultation_result"))
 
 
-@bp.app_context_processor
-def awaiting_helper():
-    return {"consultations_awaiting": services.awaiting}
+template_constants(bp, consultations_awaiting=services.awaiting)
 
 
 @bp.route("/me/c/<coop>/consultations/")

@@ -17,6 +17,7 @@ from coop.core import nav
 from coop.core.csvsafe import write_csv
 from coop.core.db import scoped, utcnow
 from coop.core.errors import DomainError
+from coop.core.formatting import template_constants
 from coop.core.forms import attempt, form_status
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
@@ -29,12 +30,6 @@ nav.add("coop", "consultations.list_consultations", _l("Manage consultations"), 
 
 BAR = "#1d5e8c"  # 7.0:1 on white
 TEXT = "#333333"
-
-
-@bp.app_context_processor
-def labels():
-    return {"CONSULTATION_STATUS_LABELS": STATUS_LABELS, "consultation_chart": result_chart,
-            "consultation_answer": answer_text}
 
 
 def answer_text(consultation: Consultation, choice: str) -> str:
@@ -191,3 +186,6 @@ def export_consultation(consultation_id: int):
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=consultation-{consultation.id}.csv"})
 
+
+template_constants(bp, CONSULTATION_STATUS_LABELS=STATUS_LABELS, consultation_chart=result_chart,
+                   consultation_answer=answer_text)

@@ -46,3 +46,17 @@ def from_json(text: str | None) -> dict:
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=fmt_date, datetime=fmt_datetime,
                                  local_time=local_time, from_json=from_json)
+
+
+def template_constants(bp, **values) -> None:
+    """Make ``values`` (labels, helpers: nothing that changes per request) visible to every
+    template once, when ``bp`` is registered, instead of from a context processor that builds
+    them again for every page."""
+    def register(state) -> None:
+        known = state.app.jinja_env.globals
+        clash = [name for name, value in values.items() if name in known and known[name] is not value]
+        if clash:  # one name, two meanings: one area's pages would show the other's labels
+            raise ValueError(f"template name(s) already taken: {', '.join(clash)}")
+        known.update(values)
+
+    bp.record_once(register)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from coop.core import nav
 from coop.core.db import scoped
 from coop.core.errors import DomainError
+from coop.core.formatting import template_constants
 from coop.core.forms import attempt, form_status
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
@@ -32,11 +33,9 @@ nav.add("coop", "meetings.list_meetings", _l("Meetings"), "board", order=30,
         also=("meetings.",))
 
 
-@bp.app_context_processor
-def labels():
-    return {"MEETING_STATUS_LABELS": STATUS_LABELS, "MEETING_KIND_LABELS": KIND_LABELS,
-            "ITEM_KIND_LABELS": ITEM_KIND_LABELS, "RSVP_LABELS": RSVP_LABELS,
-            "PROPOSAL_STATUS_LABELS": PROPOSAL_STATUS_LABELS, "MeetingStatus": MeetingStatus}
+template_constants(bp, MEETING_STATUS_LABELS=STATUS_LABELS, MEETING_KIND_LABELS=KIND_LABELS,
+                   ITEM_KIND_LABELS=ITEM_KIND_LABELS, RSVP_LABELS=RSVP_LABELS,
+                   PROPOSAL_STATUS_LABELS=PROPOSAL_STATUS_LABELS, MeetingStatus=MeetingStatus)
 
 
 def _meeting(meeting_id: int) -> GeneralMeeting:

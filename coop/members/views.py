@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from coop.core import nav
 from coop.core.db import scoped
+from coop.core.formatting import template_constants
 from coop.core.forms import attempt, form_status
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
@@ -37,11 +38,8 @@ EVENT_LABELS = {
 }
 
 
-@bp.app_context_processor
-def labels():
-    return {"STATUS_LABELS": STATUS_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
-            "END_REASON_LABELS": END_REASON_LABELS, "MemberStatus": MemberStatus,
-            "EVENT_LABELS": EVENT_LABELS}
+template_constants(bp, STATUS_LABELS=STATUS_LABELS, MAIL_CHANNEL_LABELS=CHANNEL_LABELS,
+                   END_REASON_LABELS=END_REASON_LABELS, MemberStatus=MemberStatus, EVENT_LABELS=EVENT_LABELS)
 
 
 def _categories():

@@ -13,6 +13,7 @@ from coop.core import nav
 from coop.core.csvsafe import write_csv
 from coop.core.db import scoped
 from coop.core.errors import DomainError
+from coop.core.formatting import template_constants
 from coop.core.forms import apply_domain_error, attempt, form_status
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
@@ -28,16 +29,6 @@ from coop.voting.models import (CHANNEL_LABELS, MOTION_KIND_LABELS, MOTION_STATU
 nav.add("coop", "voting.resolutions", _l("Resolutions"), "member", order=16, also=("voting.resolutions",))
 
 CHOICE_LABELS = {"for": _l("For"), "against": _l("Against"), "abstain": _l("Abstain"), "blank": _l("Blank")}
-
-
-@bp.app_context_processor
-def labels():
-    return {"MOTION_KIND_LABELS": MOTION_KIND_LABELS, "MOTION_STATUS_LABELS": MOTION_STATUS_LABELS,
-            "VOTE_KIND_LABELS": VOTE_KIND_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
-            "CHOICE_LABELS": CHOICE_LABELS, "MotionStatus": MotionStatus,
-            "channel_names": {c.value: label for c, label in CHANNEL_LABELS.items()},
-            "item_motions": item_motions, "meeting_elections": meeting_elections, "choice_text": choice_text,
-            "STV_METHOD_LABELS": STV_METHOD_LABELS}
 
 
 #: How a round of a single-transferable-vote count chose its candidates (rules.STV_*).
@@ -344,3 +335,10 @@ def export_resolutions():
     rows = [[r.number, r.title, r.meeting.title, r.adopted_on.isoformat(), r.text] for r in _resolutions()]
     body = write_csv([_("number"), _("title"), _("meeting"), _("adopted on"), _("text")], rows)
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=resolutions.csv"})
+
+
+template_constants(bp, MOTION_KIND_LABELS=MOTION_KIND_LABELS, MOTION_STATUS_LABELS=MOTION_STATUS_LABELS,
+                   VOTE_KIND_LABELS=VOTE_KIND_LABELS, CHANNEL_LABELS=CHANNEL_LABELS, CHOICE_LABELS=CHOICE_LABELS,
+                   MotionStatus=MotionStatus, channel_names={c.value: label for c, label in CHANNEL_LABELS.items()},
+                   item_motions=item_motions, meeting_elections=meeting_elections, choice_text=choice_text,
+                   STV_METHOD_LABELS=STV_METHOD_LABELS)

@@ -45,6 +45,37 @@ def test_invalid_input_refused_and_nothing_written(client, db, world, login_as, 
     assert _count(db, cooperative_id=world.coop_a.id) == before
 
 
+def test_the_mail_channel_shows_as_e_mail_or_letter(client, db, world, login_as):
+    """The register's filter and the member's page name the ways of sending mail, not the
+    channels of a vote (which once shared the template name ``CHANNEL_LABELS``)."""
+    login_as(client, world.board_a)
+    r = client.post("/c/coop-a/members/new", data=VALID)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Letter" in page
+    listing = client.get("/c/coop-a/members/").get_data(as_text=True)
+    channel_filter = listing[listing.index('name="channel"'):listing.index("</select>", listing.index('name="channel"'))]
+    assert 'value="email"' in channel_filter and 'value="letter"' in channel_filter
+    assert "proxy" not in channel_filter and "paper" not in channel_filter
+
+
+def test_two_areas_cannot_give_templates_one_name_with_two_meanings():
+    from flask import Blueprint, Flask
+
+    from coop.core.formatting import template_constants
+
+    labels = {"email": "E-mail"}
+    first, same, other = Blueprint("first", __name__), Blueprint("same", __name__), Blueprint("other", __name__)
+    template_constants(first, CHANNEL_LABELS=labels)
+    template_constants(same, CHANNEL_LABELS=labels)
+    template_constants(other, CHANNEL_LABELS={"online": "Online"})
+    app = Flask(__name__)
+    app.register_blueprint(first)
+    app.register_blueprint(same)  # the same object again is no clash
+    with pytest.raises(ValueError, match="CHANNEL_LABELS"):
+        app.register_blueprint(other)
+    assert app.jinja_env.globals["CHANNEL_LABELS"] is labels
+
+
 def test_email_channel_needs_consent(client, db, world, login_as):
     login_as(client, world.board_a)
     r = client.post("/c/coop-a/members/new", data={**VALID, "channel": "email"})
