@@ -17,21 +17,33 @@ CSP = "; ".join([
 ])
 
 
+#: Sent with every answer unless the view set its own.
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
 def init_app(app) -> None:
+    headers = HEADERS + ((HSTS,) if app.config["IS_PRODUCTION"] else ())
+
     @app.after_request
     def security_headers(response):
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-        if app.config["IS_PRODUCTION"]:
-            h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if response.mimetype == "text/html":
+        # The names already set, read once (werkzeug's ``setdefault`` and ``in`` build an
+        # exception for every header that is missing, which is all of these on most answers).
+        present = {name.lower() for name, _value in h}
+        for name, value in headers:
+            if name.lower() not in present:
+                h.add(name, value)
+        if "cache-control" not in present and response.mimetype == "text/html":
             # Pages can hold personal data: never stored by shared caches.
-            h.setdefault("Cache-Control", "no-store")
+            h.add("Cache-Control", "no-store")
         return response
 
 
