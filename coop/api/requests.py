@@ -8,10 +8,11 @@ Answers: 200 with the request; 400 for a malformed body; 409 when the workflow r
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from flask import abort, g, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from coop.api import bp
@@ -186,6 +187,41 @@ LIST_COLUMNS = (LiaisonRequest.id, LiaisonRequest.receipt_number, LiaisonRequest
                 Cooperative.name.label("coop_name"), Cooperative.kvk_number, RequestType.kind)
 
 
+@lru_cache(maxsize=64)
+def _list_statements(status: bool, kind: bool, cooperative: bool, overdue: bool | None, since: bool,
+                     after: bool):
+    """The list's count and page statements for one combination of filters, built once per
+    worker (building them took as long as running them); the values are bound parameters.
+
+    Counted up to the cap only; the page reads one row more than it shows: whether there is a
+    next page, without counting. (The count as a subquery of the page's query costs PostgreSQL
+    more planning than the second round trip saves.)"""
+    conditions = [LiaisonRequest.municipality_id == bindparam("muni_id"), LiaisonRequest.status != RequestStatus.DRAFT]
+    if status:
+        conditions.append(LiaisonRequest.status == bindparam("status"))
+    if kind:
+        conditions.append(LiaisonRequest.request_type_id == select(RequestType.id).where(
+            RequestType.municipality_id == bindparam("muni_id"), RequestType.kind == bindparam("kind")
+        ).scalar_subquery())
+    if cooperative:
+        conditions.append(LiaisonRequest.cooperative_id == select(Cooperative.id).where(
+            Cooperative.slug == bindparam("coop_slug")).scalar_subquery())
+    running_and_late = LiaisonRequest.status.in_(RUNNING_STATUSES) & (LiaisonRequest.due_on < bindparam("today"))
+    if overdue is True:
+        conditions.append(running_and_late)
+    elif overdue is False:
+        conditions.append(~running_and_late)
+    if since:
+        conditions.append(LiaisonRequest.updated_at >= bindparam("since"))
+    count = select(func.count()).select_from(select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery())
+    if after:
+        conditions.append(LiaisonRequest.id > bindparam("after"))
+    page = (select(*LIST_COLUMNS).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
+            .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions)
+            .order_by(LiaisonRequest.id).offset(bindparam("offset")).limit(bindparam("limit")))
+    return count, page
+
+
 @_api_route("/municipalities/<muni_slug>/requests")
 def list_requests(muni_slug: str):
     """One page in id order. ``next`` continues after the page's last id (keyset: every page costs
@@ -203,35 +239,16 @@ def list_requests(muni_slug: str):
     except ApiError as error:
         return bad_request(error)
     today = services.today()
-    conditions = [LiaisonRequest.municipality_id == muni_id, LiaisonRequest.status != RequestStatus.DRAFT]
-    if status:
-        conditions.append(LiaisonRequest.status == RequestStatus(status))
-    if kind:
-        conditions.append(LiaisonRequest.request_type_id == select(RequestType.id).where(
-            RequestType.municipality_id == muni_id, RequestType.kind == RequestKind(kind)).scalar_subquery())
-    if coop_slug:
-        conditions.append(LiaisonRequest.cooperative_id == select(Cooperative.id).where(
-            Cooperative.slug == coop_slug).scalar_subquery())
-    if overdue is True:
-        conditions += [LiaisonRequest.status.in_(RUNNING_STATUSES), LiaisonRequest.due_on < today]
-    elif overdue is False:
-        conditions.append(~(LiaisonRequest.status.in_(RUNNING_STATUSES) & (LiaisonRequest.due_on < today)))
-    if since is not None:
-        conditions.append(LiaisonRequest.updated_at >= since)
-    # Counted up to the cap only; the page reads one row more than it shows: whether there is a
-    # next page, without counting. (The count as a subquery of the page's query costs PostgreSQL
-    # more planning than the second round trip saves.)
+    count_statement, page_statement = _list_statements(
+        bool(status), bool(kind), bool(coop_slug), overdue, since is not None, bool(after))
+    params = {"muni_id": muni_id, "status": RequestStatus(status) if status else None,
+              "kind": RequestKind(kind) if kind else None, "coop_slug": coop_slug, "today": today, "since": since,
+              "after": after, "offset": (page - 1) * per_page, "limit": per_page + 1}
     # Plain Core statements on the session's connection: no ORM execution layer for rows
     # that never become entities.
     conn = db.session.connection()
-    counted = conn.execute(select(func.count()).select_from(
-        select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery())).scalar_one()
-    if after:
-        conditions.append(LiaisonRequest.id > after)
-    rows = conn.execute(
-        select(*LIST_COLUMNS).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
-        .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions)
-        .order_by(LiaisonRequest.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
+    counted = conn.execute(count_statement, params).scalar_one()
+    rows = conn.execute(page_statement, params).all()
     more = len(rows) > per_page
     items = [_summary(r, r.coop_slug, r.coop_name, r.kvk_number, r.kind, today) for r in rows[:per_page]]
     next_url = None

@@ -49,6 +49,15 @@ def test_filters(client, db, world, submitted, token_m):
     assert kinds("?kind=woo") == {"woo"}
     assert kinds("?overdue=true") == {"decision"}  # received 2 March 2026, long ago
     assert kinds("?cooperative=coop-b") == set()
+    # Every filter, alone and together (each combination is a statement of its own, built once).
+    services.acknowledge(woo, actor=world.liaison_m)
+    db.session.commit()
+    assert kinds("?status=acknowledged") == {"woo"} and kinds("?status=submitted") == {"decision"}
+    assert kinds("?overdue=false") == {"woo"}
+    assert kinds("?cooperative=coop-a&kind=decision&overdue=true&status=submitted") == {"decision"}
+    assert kinds("?cooperative=coop-a&kind=woo&overdue=true") == set()
+    assert kinds("?updated_since=2000-01-01T00:00:00Z") == {"decision", "woo"}
+    assert kinds("?updated_since=2999-01-01T00:00:00Z&kind=woo") == set()
     assert client.get(BASE + "?kind=nonsense", headers=bearer(token_m)).status_code == 400
     assert client.get(BASE + "?overdue=maybe", headers=bearer(token_m)).json["parameter"] == "overdue"
 
