@@ -98,6 +98,24 @@ def lock_row(obj, *, exclusive: bool = True) -> None:
         db.session.refresh(obj)
 
 
+def insert_ignoring_duplicates(table):
+    """``(INSERT … ON CONFLICT DO NOTHING, True)`` where the database has it (PostgreSQL, SQLite),
+    else ``(a plain INSERT, False)``: a row that would break a unique constraint is skipped
+    instead of failing the statement (and, on PostgreSQL, the whole transaction)."""
+    from coop.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover — other databases rely on their constraints alone
+        from sqlalchemy import insert
+
+        return insert(table), False
+    return insert(table), True
+
+
 def scoped(model: type[M], object_id: int, *, cooperative=None, municipality=None) -> M:
     """Load a row by id within the current tenant, or answer 404.
 

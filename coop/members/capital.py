@@ -41,7 +41,7 @@ from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from coop.core import audit
-from coop.core.db import utcnow
+from coop.core.db import insert_ignoring_duplicates, utcnow
 from coop.core.errors import DomainError
 from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
@@ -622,20 +622,6 @@ def _check_year(year) -> int:
     return year
 
 
-def _insert_ignoring_duplicates(table):
-    """INSERT … ON CONFLICT DO NOTHING where the database has it (PostgreSQL, SQLite)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover — other databases rely on the NOT EXISTS and the constraint
-        from sqlalchemy import insert
-
-        return insert(table), False
-    return insert(table), True
-
-
 def charge_year(coop: Cooperative, year: int, *, actor) -> int:
     """Charge the yearly fee for ``year`` to every current member with a category.
 
@@ -653,7 +639,7 @@ def charge_year(coop: Cooperative, year: int, *, actor) -> int:
         .where(Member.cooperative_id == coop.id, Member.status == MemberStatus.MEMBER,
                MemberCategory.cooperative_id == coop.id, ~already.exists())
     )
-    stmt, has_conflict_clause = _insert_ignoring_duplicates(FeeCharge.__table__)
+    stmt, has_conflict_clause = insert_ignoring_duplicates(FeeCharge.__table__)
     stmt = stmt.from_select(["cooperative_id", "member_id", "year", "amount_cents", "created_at"],
                             source)
     if has_conflict_clause:

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coop.core import audit
-from coop.core.db import lock_row, utcnow
+from coop.core.db import insert_ignoring_duplicates, lock_row, utcnow
 from coop.core.errors import DomainError
 from coop.core.i18n import lazy_gettext as _l
 from coop.extensions import db
@@ -331,6 +331,15 @@ def _lock_open(vote: Vote, now: datetime, *, exclusive: bool = False) -> None:
         raise DomainError(_l("This vote is not open now."))
 
 
+@cache
+def _store_statement(table, dialect: str):
+    """INSERT of ballots (or participations) that skips a member who has one already and
+    returns whom it stored; built once per table and database (``dialect``, the session's,
+    is part of the cache key)."""
+    stmt, _ = insert_ignoring_duplicates(table)
+    return stmt.on_conflict_do_nothing().returning(table.c.member_id)
+
+
 def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: datetime | None = None,
          channel: Channel = Channel.ONLINE) -> dict[int, str]:
     """``voter`` casts, in one step, a ballot for themselves and/or for each member they
@@ -365,14 +374,18 @@ def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: d
         else:
             rows.append({"vote_id": vote.id, "member_id": m, "choice": choice, "weight": allowed[m].weight,
                          "channel": how, "cast_by_member_id": by, "cast_by_user_id": None, "cast_at": now})
-    try:
-        # Plain inserts of the tables (no objects to track: nothing reads them back here).
-        with db.session.begin_nested():
-            db.session.execute(insert((Participation if vote.is_secret else Ballot).__table__), rows)
-            if secret_rows:
-                db.session.execute(insert(SecretBallot.__table__), secret_rows)
-    except IntegrityError:
-        raise DomainError(_l("A ballot has already been cast for this member.")) from None
+    # Plain inserts of the tables (no objects to track: nothing reads them back here). A ballot
+    # (or participation) that another request stored meanwhile for one of these members is
+    # skipped by the unique constraint, not an error that would end the transaction; then this
+    # call takes back what it did store, and refuses.
+    table = (Participation if vote.is_secret else Ballot).__table__
+    stored_for = set(db.session.execute(_store_statement(table, db.session.get_bind().dialect.name), rows).scalars())
+    if stored_for != set(stored):
+        if stored_for:
+            db.session.execute(delete(table).where(table.c.vote_id == vote.id, table.c.member_id.in_(stored_for)))
+        raise DomainError(_l("A ballot has already been cast for this member."))
+    if secret_rows:
+        db.session.execute(insert(SecretBallot.__table__), secret_rows)
     # Who cast for whom, never what: an open vote's choices are shown to members after closing
     # (the ballot rows are the record), and the audit log is readable while the vote is open.
     _audit("vote.cast", vote, actor, members=sorted(stored), by=voter.id, channel=channel.value)

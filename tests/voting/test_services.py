@@ -140,6 +140,33 @@ def test_the_proxy_holder_casts_a_separate_ballot_for_each_member_represented(db
     assert services.needs_my_vote(voters[0]) == []
 
 
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_a_ballot_stored_meanwhile_by_another_request_refuses_the_whole_cast(db, world, meeting, voters,
+                                                                            monkeypatch, secret):
+    """The holder's request read the roll before the member represented voted themselves (another
+    request, committed in between): the member's ballot stays, the holder's own is taken back,
+    and the transaction is still usable (no error that ends it)."""
+    meeting.status = MeetingStatus.CONVENED
+    meetings.give_proxy(meeting, voters[3], voters[0], actor=None)
+    meeting.status = MeetingStatus.IN_SESSION
+    vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting), is_secret=secret)
+    stale = services.still_to_cast(vote, voters[0])
+    services.cast(vote, voters[3], {voters[3].id: "for"}, actor=None)  # the member votes in person
+    monkeypatch.setattr(services, "still_to_cast", lambda *_a: stale)
+    with pytest.raises(DomainError, match="already been cast"):
+        services.cast(vote, voters[0], {voters[0].id: "against", voters[3].id: "against"}, actor=None)
+    monkeypatch.undo()
+    db.session.commit()
+    table = Participation if secret else Ballot
+    assert {p.member_id for p in db.session.scalars(select(table).where(table.vote_id == vote.id))} == {voters[3].id}
+    assert _count(SecretBallot, vote_id=vote.id) == (1 if secret else 0)
+    if not secret:
+        assert db.session.scalar(select(Ballot.choice).where(Ballot.vote_id == vote.id)) == "for"
+    services.cast(vote, voters[0], {voters[0].id: "against"}, actor=None)  # their own ballot still can
+    db.session.commit()
+
+
 def test_nothing_is_accepted_before_opening_or_after_closing(db, world, meeting, voters):
     vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting))
     with pytest.raises(DomainError, match="not open now"):
