@@ -79,6 +79,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from coop.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from coop.core.db import end_reads_with_commit
+
+    end_reads_with_commit(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

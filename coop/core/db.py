@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 #: Stable constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
@@ -32,6 +32,49 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+#: ``Connection.info`` key: has the connection's current transaction only read (SELECT)?
+READ_ONLY = "coop_read_only"
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(conn) -> None:
+    conn.info[READ_ONLY] = True
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    # Anything but a plain SELECT counts as a write (INSERT, UPDATE, DELETE, SAVEPOINT, WITH …).
+    if statement[:6] != "SELECT":
+        conn.info[READ_ONLY] = False
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_connection(session, _transaction, connection) -> None:
+    session.info["coop_connection"] = connection
+
+
+def end_reads_with_commit(app, db) -> None:
+    """End a request whose transaction only read with COMMIT instead of ROLLBACK.
+
+    For such a transaction the two are the same to the database, but psycopg forgets its prepared
+    statements on every ROLLBACK (a rollback may undo the DDL they depend on). Flask-SQLAlchemy
+    ends each request's session with one, so on PostgreSQL no statement ever reached psycopg's
+    threshold for preparing it: each page's queries were parsed and planned anew on every request
+    (half of PostgreSQL's time for a typical page, see bench/README.md). Transactions that wrote,
+    and requests that failed, are still rolled back by Flask-SQLAlchemy as before. Registered after
+    ``db.init_app``: Flask runs teardown functions in reverse order, so this one comes first."""
+    @app.teardown_appcontext
+    def commit_reads(exc) -> None:
+        if exc is not None or not db.session.registry.has():
+            return
+        session = db.session()
+        connection = session.info.get("coop_connection")
+        if (connection is None or not session.in_transaction() or connection.closed or session.new
+                or session.dirty or session.deleted or not connection.info.get(READ_ONLY)):
+            return
+        session.commit()
 
 
 def utcnow() -> datetime:

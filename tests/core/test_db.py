@@ -21,3 +21,46 @@ def test_sqlite_runs_with_write_ahead_logging(db):
     mode = db.session.execute(text("PRAGMA journal_mode")).scalar()
     assert mode in ("wal", "memory")  # an in-memory database has no journal file
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _fresh_app(app, tmp_path_factory):
+    """An app of its own on the test database: its own engine and pool, with the production
+    session handling (the ``db`` fixture's savepoints would hide how a request ends)."""
+    from coop import create_app
+    from tests.conftest import make_test_config
+
+    return create_app(make_test_config(tmp_path_factory, app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def test_a_request_that_only_read_ends_with_commit_and_one_that_wrote_is_rolled_back(app, tmp_path_factory):
+    from sqlalchemy import event
+
+    from coop.extensions import db as _db
+
+    fresh = _fresh_app(app, tmp_path_factory)
+    ends = []
+    with fresh.app_context():
+        event.listen(_db.engine, "commit", lambda _conn: ends.append("commit"))
+        event.listen(_db.engine, "rollback", lambda _conn: ends.append("rollback"))
+    assert fresh.test_client().get("/health").status_code == 200
+    assert ends == ["commit"]
+    ends.clear()
+    with fresh.test_request_context("/"):
+        # Wrote without committing (a view that gave up): the end of the request undoes it.
+        _db.session.execute(text("UPDATE municipality SET name = name WHERE id = -1"))
+    assert ends == ["rollback"]
+
+
+def test_postgresql_prepares_the_statements_that_pages_repeat(app, tmp_path_factory):
+    """psycopg prepares a statement after its fifth run on a connection, and forgets every
+    prepared statement on ROLLBACK: read-only requests must not end with one."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0].split("+")[0] != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from coop.extensions import db as _db
+
+    fresh = _fresh_app(app, tmp_path_factory)
+    client = fresh.test_client()
+    for _ in range(8):
+        assert client.get("/health").status_code == 200
+    with fresh.app_context():
+        assert _db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() >= 1
