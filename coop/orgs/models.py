@@ -262,9 +262,14 @@ class RoleAssignment(RoleScope, db.Model):
             sqlite_where=text("cooperative_id IS NULL AND municipality_id IS NULL"),
             postgresql_where=text("cooperative_id IS NULL AND municipality_id IS NULL"),
         ),
+        # A cooperative's board (its home page) or auditors without reading every member's
+        # assignment; also serves every lookup by cooperative alone.
+        Index("ix_role_assignment_cooperative_role", "cooperative_id", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Indexed together with the role (above).
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperative.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -26,14 +26,20 @@ _ROLE_ORDER = case({Role.BOARD.value: 0, Role.AUDITOR.value: 1, Role.LIAISON.val
                    else_=3)
 
 
+#: More people than any collective has: counting stops here.
+ROLE_HOLDERS_CAP = 100_000
+
+
 def _role_holders(**scope):
     """A page of the people with a role here, board and auditors first: rows of name, e-mail
-    address, role and position (not assignments with their accounts as objects)."""
+    address, role and position (not assignments with their accounts as objects). Counted from
+    the assignments alone (every one has an account), through the index on the tenant."""
+    where = [getattr(RoleAssignment, column) == value for column, value in scope.items()]
     return paginate(
         select(User.name, User.email, RoleAssignment.role, RoleAssignment.board_position)
-        .join(User, RoleAssignment.user_id == User.id)
-        .where(*(getattr(RoleAssignment, column) == value for column, value in scope.items()))
-        .order_by(_ROLE_ORDER, RoleAssignment.id), rows=True
+        .join(User, RoleAssignment.user_id == User.id).where(*where)
+        .order_by(_ROLE_ORDER, RoleAssignment.id), rows=True,
+        cap=ROLE_HOLDERS_CAP, count_select=select(RoleAssignment.id).where(*where),
     )
 
 
