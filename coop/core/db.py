@@ -62,7 +62,7 @@ def end_reads_with_commit(app, db) -> None:
     statements on every ROLLBACK (a rollback may undo the DDL they depend on). Flask-SQLAlchemy
     ends each request's session with one, so on PostgreSQL no statement ever reached psycopg's
     threshold for preparing it: each page's queries were parsed and planned anew on every request
-    (half of PostgreSQL's time for a typical page, see bench/README.md). Transactions that wrote,
+    (most of PostgreSQL's time for a typical page, see bench/README.md). Transactions that wrote,
     and requests that failed, are still rolled back by Flask-SQLAlchemy as before. Registered after
     ``db.init_app``: Flask runs teardown functions in reverse order, so this one comes first."""
     @app.teardown_appcontext
@@ -74,7 +74,10 @@ def end_reads_with_commit(app, db) -> None:
         if (connection is None or not session.in_transaction() or connection.closed or session.new
                 or session.dirty or session.deleted or not connection.info.get(READ_ONLY)):
             return
-        session.commit()
+        try:
+            session.commit()
+        except Exception:  # noqa: BLE001 — nothing was written; Flask-SQLAlchemy's rollback follows
+            app.logger.warning("ending a read-only request with COMMIT failed", exc_info=True)
 
 
 def utcnow() -> datetime:
