@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -29,8 +30,22 @@ HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the serializer built once per secret key instead of
+    for every request (a third of the time spent reading a session cookie)."""
+
+    _serializer = None
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._serializer is None or self._serializer[0] != keys:
+            self._serializer = (keys, super().get_signing_serializer(app))
+        return self._serializer[1]
+
+
 def init_app(app) -> None:
     headers = HEADERS + ((HSTS,) if app.config["IS_PRODUCTION"] else ())
+    app.session_interface = SessionInterface()
 
     @app.after_request
     def security_headers(response):

@@ -91,6 +91,17 @@ def test_replayed_session_cookie_is_refused_after_logout(app, client, world):
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
+def test_a_new_secret_key_refuses_cookies_signed_with_the_old_one(app, client, world, monkeypatch):
+    """The session serializer is kept between requests: it must follow the key."""
+    _login(client, "member-a@example.net")
+    assert client.get("/me/").status_code == 200
+    monkeypatch.setattr(app, "secret_key", "another-secret-key-that-is-long-enough-9876543210")
+    r = client.get("/me/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    monkeypatch.undo()
+    assert client.get("/me/").status_code == 200
+
+
 def test_remember_me_cookie_is_refused_after_logout(app, client, world):
     _login(client, "member-a@example.net", remember=True)
     remember = client.get_cookie("remember_token")
