@@ -130,7 +130,10 @@ def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
         print(done.stderr[-3000:], file=sys.stderr)
         return None
     out = json.loads(done.stdout)
-    out["server_cpu"] = sum(cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name))
+    app_pids = set(pids_of(pid, None))
+    used = {p: cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name)}
+    out["server_cpu"] = sum(used.values())
+    out["app_cpu"] = sum(v for p, v in used.items() if p in app_pids)
     others = (busy1 - busy0) - out["server_cpu"] - out["cpu_seconds"]
     out["others"] = max(0.0, others) / max(all1 - all0, 1e-9) * 100
     return out
@@ -199,6 +202,10 @@ def main() -> int:
               f"{per_bare * 1000:.1f} ms (ratio {per_ballot / per_bare:.1f}); at that cost the server alone on "
               f"{os.cpu_count()} CPUs answers at most {os.cpu_count() / per_ballot:.0f} ballots/s; other programs used "
               f"{burst['others']:.0f} % of the machine during the burst")
+        print(f"CPU per ballot: gunicorn {burst['app_cpu'] / burst['ballots'] * 1000:.1f} ms"
+              + (f", PostgreSQL {(burst['server_cpu'] - burst['app_cpu']) / burst['ballots'] * 1000:.1f} ms"
+                 if pg_name else "")
+              + f", the clients {burst['cpu_seconds'] / burst['ballots'] * 1000:.1f} ms")
 
     with app.app_context(), app.test_request_context():
         from sqlalchemy import func, select

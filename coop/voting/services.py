@@ -287,29 +287,44 @@ def valid_choice(vote: Vote, choice) -> str:
     return choice
 
 
-def still_to_cast(vote: Vote, member: Member) -> tuple[list[RollEntry], list[RollEntry]]:
+def still_to_cast(vote: Vote, member: Member, *, lock: bool = False) -> tuple[list[RollEntry], list[RollEntry]]:
     """(the roll entries ``member`` may cast — their own first, then those of the members they
-    represent —, those of them without a ballot yet)."""
-    state = _roll_state(vote, member)
+    represent —, those of them without a ballot yet).
+
+    ``lock`` (before casting in this transaction): hold the vote's row in share mode and see its
+    current status, as :func:`lock_row` does — on PostgreSQL in the same statement as the roll
+    (``FOR SHARE OF vote``, which returns the row as committed after any wait).
+    """
+    state = _roll_state(vote, member, lock=lock)
     return [entry for entry, _voted in state], [entry for entry, voted in state if not voted]
 
 
 @cache
-def _roll_state_statement(secret: bool):
+def _roll_state_statement(secret: bool, lock: bool = False):
     # Built once per kind of vote: each roll entry of the member (own or represented) with
     # whether a ballot (an open vote) or a participation (a secret vote) exists for it, found
-    # through the unique index. A voting burst runs it twice per ballot.
+    # through the unique index. A voting burst runs it once per ballot, with the lock.
     table = Participation if secret else Ballot
     voted = select(table.member_id).where(table.vote_id == RollEntry.vote_id,
                                           table.member_id == RollEntry.member_id).exists()
-    return select(RollEntry, voted).where(
+    stmt = select(RollEntry, voted).where(
         RollEntry.vote_id == bindparam("vote_id"),
         (RollEntry.member_id == bindparam("member_id")) | (RollEntry.holder_id == bindparam("member_id")))
+    if lock:
+        stmt = (stmt.add_columns(Vote.status).join(Vote, Vote.id == RollEntry.vote_id)
+                .with_for_update(read=True, of=Vote))
+    return stmt
 
 
-def _roll_state(vote: Vote, member: Member) -> list[tuple[RollEntry, bool]]:
-    rows = db.session.execute(_roll_state_statement(vote.is_secret), {"vote_id": vote.id, "member_id": member.id})
-    return sorted(((entry, bool(done)) for entry, done in rows),
+def _roll_state(vote: Vote, member: Member, *, lock: bool = False) -> list[tuple[RollEntry, bool]]:
+    if lock and db.session.get_bind().dialect.name != "postgresql":
+        lock_row(vote, exclusive=False)  # SQLite: the write lock first, then the roll
+        lock = False
+    rows = db.session.execute(_roll_state_statement(vote.is_secret, lock),
+                              {"vote_id": vote.id, "member_id": member.id}).all()
+    if lock and rows and rows[0][2] != vote.status:
+        db.session.refresh(vote)  # closed (or reopened as a run-off) meanwhile
+    return sorted(((row[0], bool(row[1])) for row in rows),
                   key=lambda row: (row[0].member_id != member.id, row[0].member_id))
 
 
@@ -325,6 +340,10 @@ def _lock_open(vote: Vote, now: datetime, *, exclusive: bool = False) -> None:
     """Refuse outside the window; hold the vote row so that closing waits for ballots being
     cast (and a ballot cast while closing waits and is then refused)."""
     lock_row(vote, exclusive=exclusive)
+    _refuse_unless_open(vote, now)
+
+
+def _refuse_unless_open(vote: Vote, now: datetime) -> None:
     if not vote.is_open:
         raise DomainError(_l("This vote is closed."))
     if not vote.accepts_at(now):
@@ -341,15 +360,18 @@ def _store_statement(table, dialect: str):
 
 
 def cast(vote: Vote, voter: Member, choices: dict[int, object], *, actor, now: datetime | None = None,
-         channel: Channel = Channel.ONLINE) -> dict[int, str]:
+         channel: Channel = Channel.ONLINE, locked_state=None) -> dict[int, str]:
     """``voter`` casts, in one step, a ballot for themselves and/or for each member they
     represent (``choices``: member id → choice). Returns the receipt codes of a secret vote
-    (member id → code; shown once, only their hash is kept)."""
+    (member id → code; shown once, only their hash is kept).
+
+    ``locked_state``: what ``still_to_cast(vote, voter, lock=True)`` returned earlier in this
+    transaction (the ballot page reads it to build its form); read here otherwise."""
     now = now or utcnow()
-    _lock_open(vote, now)
+    entries, left = locked_state if locked_state is not None else still_to_cast(vote, voter, lock=True)
+    _refuse_unless_open(vote, now)
     if not choices:
         raise DomainError(_l("Choose before you vote."))
-    entries, left = still_to_cast(vote, voter)
     allowed = {r.member_id: r for r in entries}
     if not allowed:
         raise DomainError(_l("You are not on the roll of this vote."))

@@ -53,3 +53,79 @@ def test_fifty_concurrent_submissions_of_one_member_give_exactly_one_ballot(app,
         if secret:
             assert s.execute(sa.text("SELECT count(*) FROM vote_participation WHERE vote_id = :v"),
                              {"v": v_id}).scalar() == 1
+
+
+@pytest.mark.real_commits
+def test_a_ballot_cast_while_the_vote_is_being_closed_waits_and_is_refused(app):
+    """The chair's close holds the vote's row (not yet committed) when a member's ballot arrives:
+    the ballot waits for the close to commit, then sees the vote closed and stores nothing
+    (PostgreSQL; SQLite has one writer at a time anyway)."""
+    import threading
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from coop.core.errors import DomainError
+    from coop.extensions import db
+    from coop.meetings.models import GeneralMeeting, MeetingStatus
+    from coop.members.models import Member
+    from coop.voting import services
+    from coop.voting.models import RollEntry, Vote, VoteKind, VoteStatus
+
+    with tenant_with_member(app, "stem-sluit", cbs_code="GM9873", kvk_number="98765413") as (s, coop, member, cleanup):
+        now = utcnow()
+        meeting = GeneralMeeting(cooperative_id=coop.id, title="ALV", status=MeetingStatus.IN_SESSION,
+                                 starts_at=now, place="Zaal", record_on=date.today(), convened_at=now,
+                                 voting_opened_at=now)
+        s.add(meeting)
+        s.flush()
+        vote = Vote(cooperative_id=coop.id, meeting_id=meeting.id, kind=VoteKind.POLL, title="Kleur",
+                    options_json='["rood", "groen"]', is_secret=False, seed="s",
+                    opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1))
+        s.add(vote)
+        s.flush()
+        s.add(RollEntry(vote_id=vote.id, member_id=member.id, weight=1))
+        v_id, m_id = vote.id, member.id
+        s.commit()
+        for table in ("ballot", "vote_roll"):
+            cleanup.append((f"DELETE FROM {table} WHERE vote_id = :v", {"v": v_id}))
+        cleanup.append(("DELETE FROM vote WHERE id = :v", {"v": v_id}))
+
+        with app.app_context():
+            engine = db.engine
+        is_postgresql = engine.dialect.name == "postgresql"
+        with Session(engine) as chair:
+            # The close's first steps: hold the row and change it, not committed yet.
+            if is_postgresql:
+                chair.execute(sa.select(Vote.id).where(Vote.id == v_id).with_for_update())
+            chair.execute(sa.update(Vote).where(Vote.id == v_id).values(
+                status=VoteStatus.CLOSED, closed_at=now, result_hash="0" * 64, result_json="{}"))
+            outcome = []
+
+            def member_casts():
+                with app.test_request_context(headers={"Accept-Language": "en"}):
+                    session = db.session
+                    try:
+                        v, m = session.get(Vote, v_id), session.get(Member, m_id)
+                        services.cast(v, m, {m.id: "rood"}, actor=None)
+                        session.commit()
+                        outcome.append("cast")
+                    except DomainError as error:
+                        session.rollback()
+                        outcome.append(str(error.message))
+                    except sa.exc.OperationalError:
+                        session.rollback()
+                        outcome.append(BUSY)
+                    finally:
+                        db.session.remove()
+
+            caster = threading.Thread(target=member_casts)
+            caster.start()
+            time.sleep(0.5)
+            if is_postgresql:
+                assert caster.is_alive(), outcome  # waiting for the chair's close
+            chair.commit()
+            caster.join(30)
+        # SQLite may refuse at once that the database is busy (a client tries again).
+        assert outcome == ["This vote is closed."] or (not is_postgresql and outcome == [BUSY]), outcome
+        assert s.execute(sa.text("SELECT count(*) FROM ballot WHERE vote_id = :v"), {"v": v_id}).scalar() == 0

@@ -153,7 +153,7 @@ def test_a_ballot_stored_meanwhile_by_another_request_refuses_the_whole_cast(db,
     vote = services.open_vote(meeting, actor=None, title="", motion=motion_on(meeting), is_secret=secret)
     stale = services.still_to_cast(vote, voters[0])
     services.cast(vote, voters[3], {voters[3].id: "for"}, actor=None)  # the member votes in person
-    monkeypatch.setattr(services, "still_to_cast", lambda *_a: stale)
+    monkeypatch.setattr(services, "still_to_cast", lambda *_a, **_k: stale)
     with pytest.raises(DomainError, match="already been cast"):
         services.cast(vote, voters[0], {voters[0].id: "against", voters[3].id: "against"}, actor=None)
     monkeypatch.undo()
