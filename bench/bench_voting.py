@@ -53,9 +53,45 @@ def tally_bench(n: int) -> None:
     print(f"tally + hash of {n:,} ballots: {took * 1000:.0f} ms ({outcome['outcome']}, {digest[:12]}…)")
 
 
-def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
+def seed_history(meeting, user_of: dict[int, int], votes: int) -> None:
+    """``votes`` earlier votes of the meeting, each with a ballot of every member and an audit
+    entry for each ballot (continuing the cooperative's hash chain), closed by the app's own
+    ``close_vote``: a cooperative that has voted before. Without them the burst would start on
+    empty ballot and audit tables, whose first statements PostgreSQL plans (and prepared
+    statements keep) as scans of tiny tables, which the burst then grows; see bench/README.md."""
+    from sqlalchemy import insert
+
+    from coop.core.db import utcnow
+    from coop.extensions import db
+    from coop.voting import services
+    from coop.voting.models import Ballot, RollEntry, Vote, VoteKind
+    from seed import Chains
+
+    rng = random.Random(5)
+    for k in range(votes):
+        now = utcnow()
+        vote = Vote(cooperative_id=meeting.cooperative_id, meeting_id=meeting.id, kind=VoteKind.POLL,
+                    title=f"Eerdere stemming {k + 1}", options_json='["voor", "tegen"]', seed=f"history-{k}",
+                    opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=1))
+        db.session.add(vote)
+        db.session.flush()
+        db.session.execute(insert(RollEntry), [{"vote_id": vote.id, "member_id": m, "weight": 1} for m in user_of])
+        db.session.execute(insert(Ballot), [
+            {"vote_id": vote.id, "member_id": m, "choice": rng.choice(["voor", "tegen"]), "weight": 1,
+             "channel": "online", "cast_at": now} for m in user_of])
+        chains = Chains()
+        for m, u in user_of.items():
+            chains.add("voting.vote.cast", actor_id=u, cooperative_id=meeting.cooperative_id, object_type="Vote",
+                       object_id=vote.id, members=[m], by=m, channel="online")
+        chains.flush()
+        services.close_vote(vote, actor=None)
+        db.session.commit()
+
+
+def seed(app, voters: int, secret_ballot: bool, history: int = 0) -> tuple[int, str, list[dict]]:
     """A cooperative with ``voters`` members with accounts, a meeting in session and an open
-    vote with its roll; returns (vote id, cooperative slug, the voters' cookies and tokens)."""
+    vote with its roll (after ``history`` earlier votes, :func:`seed_history`); returns (vote
+    id, cooperative slug, the voters' cookies and tokens)."""
     from itsdangerous import URLSafeTimedSerializer
     from sqlalchemy import insert, select, update
     from werkzeug.security import generate_password_hash
@@ -96,6 +132,9 @@ def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
                              voting_opened_at=now)
     db.session.add(meeting)
     db.session.flush()
+    if history:
+        with app.test_request_context():
+            seed_history(meeting, by_member, history)
     vote = Vote(cooperative_id=coop.id, meeting_id=meeting.id, kind=VoteKind.POLL, title="Begroting",
                 options_json='["voor", "tegen"]', is_secret=secret_ballot, seed="bench",
                 opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=2))
@@ -104,8 +143,10 @@ def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
     db.session.execute(insert(RollEntry), [{"vote_id": vote.id, "member_id": m.id, "weight": 1} for m in members])
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(__import__("sqlalchemy").text("ANALYZE"))
-        db.session.commit()
+        # What autovacuum would soon do after seeding (as seed.py does): otherwise it may
+        # process the seeded tables during the burst, in some runs and not in others.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
 
     cookies = app.session_interface.get_signing_serializer(app)
     csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
@@ -115,6 +156,14 @@ def seed(app, voters: int, secret_ballot: bool) -> tuple[int, str, list[dict]]:
         out.append({"path": f"/me/c/{coop.slug}/votes/{vote.id}", "field": f"m{m.id}", "csrf": csrf.dumps(raw),
                     "cookie": cookies.dumps({"_user_id": tokens[m.id], "_fresh": True, "csrf_token": raw})})
     return vote.id, coop.slug, out
+
+
+def _is_autovacuum(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"autovacuum" in f.read()
+    except OSError:
+        return False
 
 
 def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
@@ -134,6 +183,7 @@ def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
     used = {p: cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name)}
     out["server_cpu"] = sum(used.values())
     out["app_cpu"] = sum(v for p, v in used.items() if p in app_pids)
+    out["autovacuum_cpu"] = sum(v for p, v in used.items() if _is_autovacuum(p))
     others = (busy1 - busy0) - out["server_cpu"] - out["cpu_seconds"]
     out["others"] = max(0.0, others) / max(all1 - all0, 1e-9) * 100
     return out
@@ -150,6 +200,8 @@ def main() -> int:
     parser.add_argument("--ballots", type=int, default=100_000)
     parser.add_argument("--secret", action="store_true", help="a secret vote (default: open, roll-call)")
     parser.add_argument("--with-page", action="store_true", help="each client GETs the ballot page first")
+    parser.add_argument("--history", type=int, default=2, metavar="N",
+                        help="earlier votes of the cooperative, each with a ballot of every voter (default %(default)s)")
     parser.add_argument("--pg", metavar="URL", help="PostgreSQL URL, emptied first (default: a temporary SQLite file)")
     args = parser.parse_args()
 
@@ -171,8 +223,9 @@ def main() -> int:
         upgrade()
         print(f"database: {db.engine.url.render_as_string(hide_password=True)} ({db.engine.dialect.name})")
         t = time.perf_counter()
-        vote_id, _slug, voters = seed(app, args.voters, args.secret)
-        print(f"seeded {len(voters):,} voters with accounts in {time.perf_counter() - t:.1f} s")
+        vote_id, _slug, voters = seed(app, args.voters, args.secret, args.history)
+        print(f"seeded {len(voters):,} voters with accounts, and {args.history} earlier votes with a ballot of each, "
+              f"in {time.perf_counter() - t:.1f} s")
         db.session.remove()
         db.engine.dispose()
     voters_path = tmp / "voters.json"
@@ -203,8 +256,8 @@ def main() -> int:
               f"{os.cpu_count()} CPUs answers at most {os.cpu_count() / per_ballot:.0f} ballots/s; other programs used "
               f"{burst['others']:.0f} % of the machine during the burst")
         print(f"CPU per ballot: gunicorn {burst['app_cpu'] / burst['ballots'] * 1000:.1f} ms"
-              + (f", PostgreSQL {(burst['server_cpu'] - burst['app_cpu']) / burst['ballots'] * 1000:.1f} ms"
-                 if pg_name else "")
+              + (f", PostgreSQL {(burst['server_cpu'] - burst['app_cpu']) / burst['ballots'] * 1000:.1f} ms "
+                 f"(of which autovacuum {burst['autovacuum_cpu'] / burst['ballots'] * 1000:.1f} ms)" if pg_name else "")
               + f", the clients {burst['cpu_seconds'] / burst['ballots'] * 1000:.1f} ms")
 
     with app.app_context(), app.test_request_context():

@@ -1,5 +1,5 @@
 """An autouse fixture for areas whose services are tested as within a request: a conftest
-imports ``english_request`` and ``pytest_configure`` from here (voting, consultations)."""
+imports ``english_request`` from here (voting, consultations)."""
 import pytest
 
 
@@ -13,7 +13,3 @@ def english_request(request, app):
     request.getfixturevalue("db")
     with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "real_commits: the test commits in its own connections")

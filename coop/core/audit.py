@@ -72,6 +72,10 @@ def entry_hash(prev_hash, tenant, seq, actor_id, action, object_type, object_id,
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+#: PostgreSQL: the tenant's lock and then its chain's head, in one round trip (migration 0018).
+LOCKED_HEAD = text("SELECT seq, hash FROM coop_audit_head(:key)")
+
+
 @cache
 def _chain_head_statement():
     # Built once: every state change of the app appends an entry after this one.
@@ -104,9 +108,12 @@ def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=
         "details": json.dumps(details, sort_keys=True, default=str, ensure_ascii=False),
     }
     if session.get_bind().dialect.name == "postgresql":
-        # Serialise writers of one tenant's chain until the transaction ends.
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "audit:" + key})
-    last = session.execute(_chain_head_statement(), {"key": key}).first()
+        # Writers of one tenant's chain queue until the transaction ends; the head is read after
+        # the wait (a statement of its own inside the function).
+        last = session.execute(LOCKED_HEAD, {"key": key}).first()
+        last = last if last.seq is not None else None
+    else:
+        last = session.execute(_chain_head_statement(), {"key": key}).first()
     values.update(seq=(last.seq + 1) if last else 1, prev_hash=last.hash if last else GENESIS, created_at=utcnow())
     values["hash"] = entry_hash(values["prev_hash"], key, values["seq"], values["actor_id"], action,
                                 values["object_type"], values["object_id"], values["details"], values["created_at"])
