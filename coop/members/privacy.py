@@ -73,25 +73,6 @@ def own_member(coop: Cooperative, user) -> Member | None:
     return db.session.scalar(_own_member_statement(), {"coop_id": coop.id, "user_id": user.id})
 
 
-@cache
-def _with_own_member_statement(model):
-    return (select(model, Member).join(Member, (Member.cooperative_id == model.cooperative_id)
-                                       & (Member.user_id == bindparam("user_id")))
-            .where(model.id == bindparam("object_id"), model.cooperative_id == bindparam("coop_id")))
-
-
-def scoped_with_own_member(model, object_id: int, coop: Cooperative, user) -> tuple:
-    """``(the row of model with this id in this cooperative, the user's own member record)``
-    in one statement, or 404 when either is missing (as ``scoped`` and ``own_member`` would)."""
-    from flask import abort
-
-    row = db.session.execute(_with_own_member_statement(model),
-                             {"object_id": object_id, "coop_id": coop.id, "user_id": user.id}).first()
-    if row is None:
-        abort(404)
-    return tuple(row)
-
-
 def memberships_of(user) -> list[Member]:
     """Every member record linked to the user, with its cooperative (two queries)."""
     return list(db.session.scalars(

@@ -13,7 +13,7 @@ from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.extensions import db
 from coop.members.models import Member
-from coop.members.privacy import own_member, scoped_with_own_member
+from coop.members.privacy import own_member
 from coop.voting import bp, services
 from coop.voting.forms import ReceiptCheckForm, ballot_form, checked_receipt
 from coop.voting.models import Ballot, Participation, Vote, VoteStatus
@@ -52,9 +52,11 @@ def _names(entries, me: Member) -> dict:
 @bp.route("/me/c/<coop>/votes/<int:vote_id>", methods=["GET", "POST"])
 @require("member")
 def ballot(vote_id: int):
-    vote, member = scoped_with_own_member(Vote, vote_id, g.coop, current_user)
     # Casting: the vote's row is held (and its status read anew) with the roll, once.
-    state = services.still_to_cast(vote, member, lock=request.method == "POST" and vote.is_open)
+    found = services.ballot_state(vote_id, g.coop, current_user, lock=request.method == "POST")
+    if found is None:
+        abort(404)
+    vote, member, state = found
     entries, left = state
     labels = choice_labels(vote)
     names = _names(left, member)

@@ -295,7 +295,13 @@ def still_to_cast(vote: Vote, member: Member, *, lock: bool = False) -> tuple[li
     current status, as :func:`lock_row` does — on PostgreSQL in the same statement as the roll
     (``FOR SHARE OF vote``, which returns the row as committed after any wait).
     """
-    state = _roll_state(vote, member, lock=lock)
+    return _in_cast_order(_roll_state(vote, member, lock=lock), member)
+
+
+def _in_cast_order(state, member: Member) -> tuple[list[RollEntry], list[RollEntry]]:
+    """(roll entry, has a ballot) pairs → (the entries, those without a ballot), the member's
+    own first, then the members represented."""
+    state = sorted(state, key=lambda row: (row[0].member_id != member.id, row[0].member_id))
     return [entry for entry, _voted in state], [entry for entry, voted in state if not voted]
 
 
@@ -317,6 +323,7 @@ def _roll_state_statement(secret: bool, lock: bool = False):
 
 
 def _roll_state(vote: Vote, member: Member, *, lock: bool = False) -> list[tuple[RollEntry, bool]]:
+    """(roll entry, has a ballot) for each entry ``member`` may cast, in no particular order."""
     if lock and db.session.get_bind().dialect.name != "postgresql":
         lock_row(vote, exclusive=False)  # SQLite: the write lock first, then the roll
         lock = False
@@ -324,8 +331,41 @@ def _roll_state(vote: Vote, member: Member, *, lock: bool = False) -> list[tuple
                               {"vote_id": vote.id, "member_id": member.id}).all()
     if lock and rows and rows[0][2] != vote.status:
         db.session.refresh(vote)  # closed (or reopened as a run-off) meanwhile
-    return sorted(((row[0], bool(row[1])) for row in rows),
-                  key=lambda row: (row[0].member_id != member.id, row[0].member_id))
+    return [(row[0], bool(row[1])) for row in rows]
+
+
+@cache
+def _ballot_statement(lock: bool):
+    # The ballot page's one read (a voting burst runs it once per ballot): the vote, the user's
+    # own member record, and each roll entry the member may cast with whether a ballot (open
+    # vote) and whether a participation (secret vote) exists for it, through the unique indexes.
+    def exists_in(table):
+        return select(table.member_id).where(table.vote_id == RollEntry.vote_id,
+                                             table.member_id == RollEntry.member_id).exists()
+
+    stmt = (select(Vote, Member, RollEntry, exists_in(Ballot), exists_in(Participation))
+            .join(Member, (Member.cooperative_id == Vote.cooperative_id) & (Member.user_id == bindparam("user_id")))
+            .outerjoin(RollEntry, (RollEntry.vote_id == Vote.id)
+                       & ((RollEntry.member_id == Member.id) | (RollEntry.holder_id == Member.id)))
+            .where(Vote.id == bindparam("vote_id"), Vote.cooperative_id == bindparam("coop_id")))
+    return stmt.with_for_update(read=True, of=Vote) if lock else stmt
+
+
+def ballot_state(vote_id: int, coop: Cooperative, user, *, lock: bool = False):
+    """``(vote, the user's member record, (entries, left) as still_to_cast gives them)`` for the
+    ballot page, in one statement; None when the vote is not this cooperative's or the user has
+    no member record in it. ``lock`` (to cast): the vote's row is held in share mode and read as
+    committed after any wait, as ``still_to_cast(…, lock=True)`` does."""
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    rows = db.session.execute(_ballot_statement(lock and on_postgresql),
+                              {"vote_id": vote_id, "coop_id": coop.id, "user_id": user.id}).all()
+    if not rows:
+        return None
+    vote, member = rows[0][0], rows[0][1]
+    if lock and not on_postgresql:
+        lock_row(vote, exclusive=False)  # SQLite: the database's write lock, and the status anew
+    state = [(row[2], bool(row[4] if vote.is_secret else row[3])) for row in rows if row[2] is not None]
+    return vote, member, _in_cast_order(state, member)
 
 
 def voted_ids(vote: Vote, member_ids) -> set[int]:

@@ -129,3 +129,70 @@ def test_a_ballot_cast_while_the_vote_is_being_closed_waits_and_is_refused(app):
         # SQLite may refuse at once that the database is busy (a client tries again).
         assert outcome == ["This vote is closed."] or (not is_postgresql and outcome == [BUSY]), outcome
         assert s.execute(sa.text("SELECT count(*) FROM ballot WHERE vote_id = :v"), {"v": v_id}).scalar() == 0
+
+
+@pytest.mark.real_commits
+def test_a_ballot_posted_while_the_vote_is_being_closed_waits_and_is_refused(app):
+    """The same through the ballot page (the path of every online ballot): its one read holds
+    the vote's row, so the POST waits for the chair's close and then shows the vote closed."""
+    import threading
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from coop.auth.models import User
+    from coop.extensions import db
+    from coop.meetings.models import GeneralMeeting, MeetingStatus
+    from coop.orgs.models import Role, RoleAssignment
+    from coop.voting.models import RollEntry, Vote, VoteKind, VoteStatus
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite has one writer at a time")
+    with tenant_with_member(app, "stem-pagina", cbs_code="GM9875", kvk_number="98765415") as (s, coop, member, cleanup):
+        now = utcnow()
+        user = User(email="stemmer@stem-pagina.example", name="Stemmer", password_hash="x", locale="en")
+        s.add(user)
+        s.flush()
+        member.user_id = user.id
+        s.add(RoleAssignment(user_id=user.id, role=Role.MEMBER, cooperative_id=coop.id))
+        meeting = GeneralMeeting(cooperative_id=coop.id, title="ALV", status=MeetingStatus.IN_SESSION,
+                                 starts_at=now, place="Zaal", record_on=date.today(), convened_at=now,
+                                 voting_opened_at=now)
+        s.add(meeting)
+        s.flush()
+        vote = Vote(cooperative_id=coop.id, meeting_id=meeting.id, kind=VoteKind.POLL, title="Kleur",
+                    options_json='["rood", "groen"]', is_secret=False, seed="s",
+                    opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1))
+        s.add(vote)
+        s.flush()
+        s.add(RollEntry(vote_id=vote.id, member_id=member.id, weight=1))
+        v_id, m_id, u_id, token, slug = vote.id, member.id, user.id, user.session_token, coop.slug
+        s.commit()
+        for table in ("ballot", "vote_roll"):
+            cleanup.append((f"DELETE FROM {table} WHERE vote_id = :v", {"v": v_id}))
+        cleanup.append(("DELETE FROM vote WHERE id = :v", {"v": v_id}))
+        cleanup.append(("DELETE FROM role_assignment WHERE user_id = :u", {"u": u_id}))
+        cleanup.append(("UPDATE member SET user_id = NULL WHERE id = :m", {"m": m_id}))
+        cleanup.append(('DELETE FROM "user" WHERE id = :u', {"u": u_id}))
+
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = token, True
+        page = f"/me/c/{slug}/votes/{v_id}"
+        assert "rood" in client.get(page).get_data(as_text=True)  # the ballot, while the vote is open
+
+        with Session(engine) as chair:
+            chair.execute(sa.select(Vote.id).where(Vote.id == v_id).with_for_update())
+            chair.execute(sa.update(Vote).where(Vote.id == v_id).values(
+                status=VoteStatus.CLOSED, closed_at=now, result_hash="0" * 64, result_json="{}"))
+            answers = []
+            poster = threading.Thread(target=lambda: answers.append(client.post(page, data={f"m{m_id}": "rood"})))
+            poster.start()
+            time.sleep(0.5)
+            assert poster.is_alive(), answers  # waiting for the chair's close
+            chair.commit()
+            poster.join(30)
+        assert answers and "This vote is not open." in answers[0].get_data(as_text=True)
+        assert s.execute(sa.text("SELECT count(*) FROM ballot WHERE vote_id = :v"), {"v": v_id}).scalar() == 0
