@@ -441,7 +441,7 @@ def main() -> int:
                     kinds = {}
                     for a in chosen:
                         kinds[a["kind"]] = kinds.get(a["kind"], 0) + 1
-                    log(f"  users: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+                    log("  users: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
                     with gunicorn(env, args.workers, args.worker_class, args.threads,
                                   workdir) as (url_, log_path, pid):
                         log(f"{backend}: serving on {url_}")

@@ -108,7 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         return user_by_session_token(token)
 
-    from coop.core import audit, errors, formatting, mail, nav, permissions, security
+    from coop.core import errors, formatting, mail, nav, permissions, security
 
     # Before anything reads the URL: no database text column can hold a NUL character.
     app.url_value_preprocessor(security.refuse_nul_in_url)

@@ -23,7 +23,7 @@ from coop.core.errors import DomainError
 from coop.core.permissions import public
 from coop.extensions import db, limiter
 from coop.liaison import services
-from coop.liaison.models import (OPEN_STATUSES, RUNNING_STATUSES, Commitment, LiaisonRequest, Outcome,
+from coop.liaison.models import (RUNNING_STATUSES, Commitment, LiaisonRequest, Outcome,
                                  RequestKind, RequestMessage, RequestStatus, RequestType, Side)
 from coop.orgs.models import Cooperative, Municipality
 

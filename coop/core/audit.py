@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, func, select, text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.core.db import utcnow

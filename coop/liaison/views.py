@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from coop.consultations.models import Consultation, ConsultationStatus
 from coop.core import nav
 from coop.core.formatting import local_time
-from coop.core.forms import apply_domain_error, attempt
+from coop.core.forms import attempt
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.pagination import paginate
 from coop.core.permissions import require

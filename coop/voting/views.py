@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from coop.core.csvsafe import write_csv
 from coop.core.db import scoped
 from coop.core.errors import DomainError
 from coop.core.formatting import template_constants
-from coop.core.forms import apply_domain_error, attempt, form_status
+from coop.core.forms import attempt
 from coop.core.i18n import lazy_gettext as _l
 from coop.core.permissions import require
 from coop.extensions import db

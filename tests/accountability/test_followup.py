@@ -6,7 +6,6 @@ import pytest
 from coop.accountability import services
 from coop.accountability.models import FollowUpItem, Phase
 from coop.core.errors import DomainError
-from coop.extensions import db
 
 
 def _status(coop, phase):

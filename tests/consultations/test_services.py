@@ -13,7 +13,7 @@ from coop.core.db import utcnow
 from coop.core.errors import DomainError
 from coop.extensions import db as _db
 from coop.members.models import MemberStatus
-from tests.consultations.helpers import closed_consultation, data, draft, opened
+from tests.consultations.helpers import data, draft, opened
 
 
 def actions(coop) -> list[str]:

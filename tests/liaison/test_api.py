@@ -2,8 +2,6 @@
 schemathesis) and the read-only Open311 GeoReport v2 view."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 

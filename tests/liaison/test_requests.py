@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from coop.core.audit import AuditEntry
 from coop.core.errors import DomainError
 from coop.liaison import services
-from coop.liaison.models import (Commitment, CommitmentStatus, LiaisonRequest, Outcome, RequestEvent,
-                                 RequestKind, RequestNote, RequestStatus, RequestType, Side)
+from coop.liaison.models import (Commitment, CommitmentStatus, LiaisonRequest, Outcome, RequestKind,
+                                 RequestNote, RequestStatus, RequestType, Side)
 from tests.liaison.conftest import PDF, catalogue_type
 
 S = RequestStatus

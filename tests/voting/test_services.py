@@ -1,6 +1,5 @@
 """Voting services: motions, the frozen roll, casting (own and by proxy), paper, closing with a
 hash, secrecy, receipts, recount, re-runs, and the resolutions register."""
-import json
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from coop.meetings.models import MeetingStatus, Resolution
 from coop.members import services as members
 from coop.members.models import MemberStatus
 from coop.voting import rules, services
-from coop.voting.models import (Ballot, Motion, MotionKind, MotionStatus, Participation, RollEntry,
+from coop.voting.models import (Ballot, MotionStatus, Participation, RollEntry,
                                 SecretBallot, Vote, VoteKind, VoteStatus)
 
 from .helpers import decision_item, meeting_in_session, motion_on
