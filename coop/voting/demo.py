@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from coop.core.db import utcnow
 from coop.extensions import db
 from coop.meetings.models import GeneralMeeting, ItemKind

@@ -309,7 +309,7 @@ def _in_cast_order(state, member: Member) -> tuple[list[RollEntry], list[RollEnt
 def _roll_state_statement(secret: bool, lock: bool = False):
     # Built once per kind of vote: each roll entry of the member (own or represented) with
     # whether a ballot (an open vote) or a participation (a secret vote) exists for it, found
-    # through the unique index. A voting burst runs it once per ballot, with the lock.
+    # through the unique index. (The ballot page reads the roll with _ballot_statement.)
     table = Participation if secret else Ballot
     voted = select(table.member_id).where(table.vote_id == RollEntry.vote_id,
                                           table.member_id == RollEntry.member_id).exists()
