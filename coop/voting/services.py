@@ -305,15 +305,19 @@ def _in_cast_order(state, member: Member) -> tuple[list[RollEntry], list[RollEnt
     return [entry for entry, _voted in state], [entry for entry, voted in state if not voted]
 
 
+def _cast_for(table):
+    """EXISTS: a row of ``table`` (ballots or participations) for the roll entry's member in its
+    vote, found through the table's unique index."""
+    return select(table.member_id).where(table.vote_id == RollEntry.vote_id,
+                                         table.member_id == RollEntry.member_id).exists()
+
+
 @cache
 def _roll_state_statement(secret: bool, lock: bool = False):
     # Built once per kind of vote: each roll entry of the member (own or represented) with
     # whether a ballot (an open vote) or a participation (a secret vote) exists for it, found
     # through the unique index. (The ballot page reads the roll with _ballot_statement.)
-    table = Participation if secret else Ballot
-    voted = select(table.member_id).where(table.vote_id == RollEntry.vote_id,
-                                          table.member_id == RollEntry.member_id).exists()
-    stmt = select(RollEntry, voted).where(
+    stmt = select(RollEntry, _cast_for(Participation if secret else Ballot)).where(
         RollEntry.vote_id == bindparam("vote_id"),
         (RollEntry.member_id == bindparam("member_id")) | (RollEntry.holder_id == bindparam("member_id")))
     if lock:
@@ -339,11 +343,7 @@ def _ballot_statement(lock: bool):
     # The ballot page's one read (a voting burst runs it once per ballot): the vote, the user's
     # own member record, and each roll entry the member may cast with whether a ballot (open
     # vote) and whether a participation (secret vote) exists for it, through the unique indexes.
-    def exists_in(table):
-        return select(table.member_id).where(table.vote_id == RollEntry.vote_id,
-                                             table.member_id == RollEntry.member_id).exists()
-
-    stmt = (select(Vote, Member, RollEntry, exists_in(Ballot), exists_in(Participation))
+    stmt = (select(Vote, Member, RollEntry, _cast_for(Ballot), _cast_for(Participation))
             .join(Member, (Member.cooperative_id == Vote.cooperative_id) & (Member.user_id == bindparam("user_id")))
             .outerjoin(RollEntry, (RollEntry.vote_id == Vote.id)
                        & ((RollEntry.member_id == Member.id) | (RollEntry.holder_id == Member.id)))
