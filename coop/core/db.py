@@ -20,12 +20,18 @@ NAMING_CONVENTION = {
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite as a web application's database: foreign keys enforced (SQLite leaves them off
+def _on_connect(dbapi_connection, _record) -> None:
+    """PostgreSQL: cursors that describe their columns only when asked (``coop.core.pgcursor``).
+
+    SQLite as a web application's database: foreign keys enforced (SQLite leaves them off
     unless asked), write-ahead logging (readers never wait for the writer, one writer at a time),
     fsync at checkpoints rather than at every commit (a power cut may lose the last transactions,
     never corrupts), and a writer waits up to 10 s for the lock."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        from coop.core import pgcursor
+
+        pgcursor.install(dbapi_connection)
+    elif isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -64,3 +64,34 @@ def test_postgresql_prepares_the_statements_that_pages_repeat(app, tmp_path_fact
         assert client.get("/health").status_code == 200
     with fresh.app_context():
         assert _db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() >= 1
+
+
+def test_postgresql_cursors_describe_their_columns_as_psycopg_does(db):
+    """The app's psycopg cursors build the column descriptions only when they are read
+    (``coop.core.pgcursor``); what they then give is what psycopg's own cursor gives."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a psycopg cursor")
+    import psycopg
+
+    from coop.core.pgcursor import LazyDescription
+
+    query = "SELECT 1 AS one, 'twee'::text AS two, now() AS three, NULL::numeric(7, 2) AS four"
+    dbapi = db.session.connection().connection.dbapi_connection
+    ours, plain = dbapi.cursor(), psycopg.Cursor(dbapi)
+    ours.execute(query)
+    plain.execute(query)
+    described = ours.description
+    assert isinstance(described, LazyDescription)
+    # Another statement on the same cursor before the columns are read: they stay the first's.
+    ours.execute("SELECT 2 AS other")
+    assert len(described) == 4
+    assert [tuple(c) for c in described] == [tuple(c) for c in plain.description]
+    assert [c.name for c in described] == ["one", "two", "three", "four"]
+    assert described[1].type_display == "text" and described[-1].type_display == "numeric(7,2)"
+    ours.execute("SET LOCAL statement_timeout = 0")
+    assert ours.description is None and plain.execute("SET LOCAL statement_timeout = 0").description is None
+    ours.execute("SELECT")  # rows of no columns: described, and empty
+    assert ours.description is not None and len(ours.description) == 0
+    # SQLAlchemy reads the names of a text statement's columns from the description.
+    row = db.session.execute(text("SELECT 7 AS seven, 'acht' AS eight")).mappings().one()
+    assert dict(row) == {"seven": 7, "eight": "acht"}
