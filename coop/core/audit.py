@@ -62,18 +62,27 @@ class AuditEntry(db.Model):
                           self.object_type, self.object_id, self.details, self.created_at)
 
 
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def entry_hash(prev_hash, tenant, seq, actor_id, action, object_type, object_id, details,
                created_at) -> str:
-    payload = json.dumps(
-        [prev_hash, tenant, seq, actor_id, action, object_type, object_id,
-         json.loads(details or "{}"), created_at.isoformat(timespec="microseconds")],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
+    payload = _canonical([prev_hash, tenant, seq, actor_id, action, object_type, object_id,
+                          json.loads(details or "{}"), created_at.isoformat(timespec="microseconds")])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-#: PostgreSQL: the tenant's lock and then its chain's head, in one round trip (migration 0018).
-LOCKED_HEAD = text("SELECT seq, hash FROM coop_audit_head(:key)")
+#: PostgreSQL: the entry in one statement. ``coop_audit_next`` (migration 0019) takes the tenant's
+#: lock, then reads the chain's head and the time and hashes; the hashed text is the one of
+#: :func:`entry_hash`, with ``middle`` (actor, action, object, details) written by the app.
+INSERT_NEXT = text("""
+INSERT INTO audit_entry (tenant_key, cooperative_id, municipality_id, actor_id, action, object_type,
+                         object_id, details, seq, prev_hash, created_at, hash)
+SELECT :key, CAST(:cooperative_id AS integer), CAST(:municipality_id AS integer), CAST(:actor_id AS integer),
+       :action, CAST(:object_type AS varchar), CAST(:object_id AS varchar), :details,
+       n.seq, n.prev_hash, n.created_at, n.hash
+  FROM coop_audit_next(:key, :key_json, :middle) AS n""")
 
 
 @cache
@@ -88,9 +97,9 @@ def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=
     """Append an entry to the tenant's chain (the caller commits).
 
     The caller's pending changes are flushed first, outside the tenant's lock; then the chain's
-    head is read under the lock and the entry is written as one plain insert. On PostgreSQL the
-    lock is held until the transaction ends, so the less happens after it, the more writers of
-    one tenant (a voting burst) get through."""
+    head is read under the lock and the entry is written. On PostgreSQL that is one statement,
+    and the lock is held until the transaction ends, so the less happens after it, the more
+    writers of one tenant (a voting burst) get through."""
     session = db.session
     session.flush()
     key = tenant_key(cooperative, municipality)
@@ -98,7 +107,7 @@ def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
     values = {
-        "tenant_key": key,
+        "key": key,
         "cooperative_id": cooperative.id if cooperative is not None else None,
         "municipality_id": municipality.id if municipality is not None else None,
         "actor_id": actor.id if actor is not None and getattr(actor, "id", None) else None,
@@ -108,15 +117,19 @@ def record(action: str, *, actor=None, cooperative=None, municipality=None, obj=
         "details": json.dumps(details, sort_keys=True, default=str, ensure_ascii=False),
     }
     if session.get_bind().dialect.name == "postgresql":
-        # Writers of one tenant's chain queue until the transaction ends; the head is read after
-        # the wait (a statement of its own inside the function).
-        last = session.execute(LOCKED_HEAD, {"key": key}).first()
-        last = last if last.seq is not None else None
-    else:
-        last = session.execute(_chain_head_statement(), {"key": key}).first()
-    values.update(seq=(last.seq + 1) if last else 1, prev_hash=last.hash if last else GENESIS, created_at=utcnow())
-    values["hash"] = entry_hash(values["prev_hash"], key, values["seq"], values["actor_id"], action,
-                                values["object_type"], values["object_id"], values["details"], values["created_at"])
+        # The hashed list without its first three items (head, tenant, sequence number) and its
+        # last (the time): those the function fills in under the lock.
+        middle = _canonical([values["actor_id"], action, values["object_type"], values["object_id"],
+                             json.loads(values["details"])])[1:-1]
+        session.execute(INSERT_NEXT, {**values, "key_json": _canonical(key), "middle": middle})
+        return
+    last = session.execute(_chain_head_statement(), {"key": key}).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    created_at = utcnow()
+    values.update(seq=seq, prev_hash=prev_hash, created_at=created_at,
+                  hash=entry_hash(prev_hash, key, seq, values["actor_id"], action, values["object_type"],
+                                  values["object_id"], values["details"], created_at))
+    values["tenant_key"] = values.pop("key")
     session.execute(AuditEntry.__table__.insert(), values)
 
 

@@ -27,6 +27,23 @@ def test_entries_chain_per_tenant(db, world):
     assert audit.verify() == []
 
 
+def test_every_entry_hashes_as_the_verifier_does_whatever_its_details(db, world):
+    """On PostgreSQL the database hashes the entry (``coop_audit_next``); the verifier hashes in
+    Python. Text that JSON escapes, other scripts, nesting and empty values must give the same."""
+    odd = {"naam": 'Zoë "de" Vries\\\n\tß 日本 😀 \u2028', "nested": {"b": [1, 2.5, None, True], "a": {}},
+           "leeg": "", "getal": -0.0, "groot": 10 ** 20}
+    audit.record("test.odd", actor=world.board_a, cooperative=world.coop_a, obj=world.coop_a, **odd)
+    audit.record("test.nobody", cooperative=world.coop_a, object_type="Ding", object_id="ä/1")
+    audit.record("test.platform")
+    rows = _entries(db, world.coop_a)[-2:]
+    for row in rows:
+        assert row.hash == row.compute_hash()
+    assert rows[0].details_dict["naam"] == odd["naam"] and rows[0].actor_id == world.board_a.id
+    assert rows[1].actor_id is None and rows[1].object_id == "ä/1"
+    assert rows[0].created_at <= rows[1].created_at
+    assert audit.verify() == []
+
+
 def test_editing_an_entry_is_detected(db, world):
     for i in range(3):
         audit.record("test.thing", actor=world.board_a, cooperative=world.coop_a, amount=i)
