@@ -88,6 +88,10 @@ def seed_history(meeting, user_of: dict[int, int], votes: int) -> None:
         db.session.commit()
 
 
+#: The clients' browser (``vote_clients.py --user-agent``).
+USER_AGENT = "coop-bench-voter/1"
+
+
 def seed(app, voters: int, secret_ballot: bool, history: int = 0) -> tuple[int, str, list[dict]]:
     """A cooperative with ``voters`` members with accounts, a meeting in session and an open
     vote with its roll (after ``history`` earlier votes, :func:`seed_history`); returns (vote
@@ -150,11 +154,19 @@ def seed(app, voters: int, secret_ballot: bool, history: int = 0) -> tuple[int, 
 
     cookies = app.session_interface.get_signing_serializer(app)
     csrf = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
+    # The session as signing in from the clients' address and browser leaves it: with the
+    # identifier of both (Flask-Login's session protection), which the server checks on every
+    # request. Without it the server marked each session "not fresh" and sent a new cookie.
+    from coop.extensions import login_manager
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}):
+        identifier = login_manager._session_identifier_generator()
     out = []
     for m in members:
         raw = hashlib.sha1(os.urandom(64)).hexdigest()
         out.append({"path": f"/me/c/{coop.slug}/votes/{vote.id}", "field": f"m{m.id}", "csrf": csrf.dumps(raw),
-                    "cookie": cookies.dumps({"_user_id": tokens[m.id], "_fresh": True, "csrf_token": raw})})
+                    "cookie": cookies.dumps({"_user_id": tokens[m.id], "_fresh": True, "_id": identifier,
+                                             "csrf_token": raw})})
     return vote.id, coop.slug, out
 
 
@@ -196,7 +208,9 @@ def main() -> int:
     parser.add_argument("--voters", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default %(default)s)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
-                        help="gunicorn sync workers (default 2 × CPUs)")
+                        help="gunicorn workers (default 2 × CPUs)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread; default %(default)s)")
     parser.add_argument("--ballots", type=int, default=100_000)
     parser.add_argument("--secret", action="store_true", help="a secret vote (default: open, roll-call)")
     parser.add_argument("--with-page", action="store_true", help="each client GETs the ballot page first")
@@ -232,9 +246,9 @@ def main() -> int:
     voters_path.write_text(json.dumps(voters), encoding="utf-8")
 
     pg_name = url.rsplit("/", 1)[1].split("?")[0] if args.pg else None
-    with gunicorn(app_env(url, secret), args.workers, "sync", 1, tmp) as (host, log_path, pid):
+    with gunicorn(app_env(url, secret), args.workers, args.worker_class, args.threads, tmp) as (host, log_path, pid):
         cmd = [sys.executable, str(ROOT / "bench" / "vote_clients.py"), "--host", host, "--voters", str(voters_path),
-               "--clients", str(args.clients)] + (["--with-page"] if args.with_page else [])
+               "--clients", str(args.clients), "--user-agent", USER_AGENT] + (["--with-page"] if args.with_page else [])
         burst = _phase(cmd, pid, pg_name)
         bare = _phase(cmd + ["--bare", str(len(voters))], pid, pg_name)
         if burst is None or bare is None:
@@ -243,7 +257,8 @@ def main() -> int:
     if "Traceback" in server_log:
         print(f"gunicorn logged errors:\n{server_log[-3000:]}")
     kind = "secret" if args.secret else "open"
-    print(f"burst ({kind} vote, {args.workers} sync workers, {args.clients} clients"
+    print(f"burst ({kind} vote, {args.workers} {args.worker_class} workers"
+          f"{f' × {args.threads} threads' if args.threads > 1 else ''}, {args.clients} clients"
           f"{', GET + POST' if args.with_page else ', POST'}): {burst['ballots']:,} ballots in {burst['seconds']} s "
           f"= {burst['per_second']} ballots/s; p50 {burst['p50_ms']} ms, p95 {burst['p95_ms']} ms, "
           f"p99 {burst['p99_ms']} ms; failures {burst['failures'] or 0}")

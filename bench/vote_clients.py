@@ -36,6 +36,8 @@ def main() -> int:
     ap.add_argument("--voters", required=True)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--with-page", action="store_true")
+    ap.add_argument("--user-agent",
+                    help="the browser the voters signed in with (their session cookies carry its identifier)")
     ap.add_argument("--choices", default="voor,tegen")
     ap.add_argument("--bare", type=int, default=0, metavar="N",
                     help="instead: N GET /health requests (the bare endpoint, the baseline of the same stack)")
@@ -56,7 +58,8 @@ def main() -> int:
         failures[why] = failures.get(why, 0) + 1
 
     def client():
-        http = HTTPClient(url.host, url.port, connection_timeout=30, network_timeout=60, concurrency=1)
+        http = HTTPClient(url.host, url.port, connection_timeout=30, network_timeout=60, concurrency=1,
+                          headers={"User-Agent": args.user_agent} if args.user_agent else None)
         try:
             while True:
                 try:
