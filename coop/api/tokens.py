@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from coop.api.models import ApiToken
@@ -70,22 +71,26 @@ def _valid_form(secret: str | None) -> bool:
     return bool(secret) and secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
 
 
+@cache
+def _active_token_statement():
+    # Built once: every API call runs it with the secret's hash bound.
+    from coop.orgs.models import Cooperative, Municipality
+
+    return (select(ApiToken.id, ApiToken.cooperative_id, ApiToken.municipality_id, ApiToken.last_used_at,
+                   func.coalesce(Cooperative.slug, Municipality.slug).label("slug"))
+            .outerjoin(Cooperative, Cooperative.id == ApiToken.cooperative_id)
+            .outerjoin(Municipality, Municipality.id == ApiToken.municipality_id)
+            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None)))
+
+
 def find_active(secret: str):
     """What each API call needs of the active token with this secret, as one row (id,
     cooperative_id, municipality_id, last_used_at and the tenant's ``slug``), or None.
 
     One query on the unique hash, joined to the token's tenant, without loading entities."""
-    from coop.orgs.models import Cooperative, Municipality
-
     if not _valid_form(secret):
         return None
-    return db.session.connection().execute(
-        select(ApiToken.id, ApiToken.cooperative_id, ApiToken.municipality_id, ApiToken.last_used_at,
-               func.coalesce(Cooperative.slug, Municipality.slug).label("slug"))
-        .outerjoin(Cooperative, Cooperative.id == ApiToken.cooperative_id)
-        .outerjoin(Municipality, Municipality.id == ApiToken.municipality_id)
-        .where(ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None))
-    ).first()
+    return db.session.connection().execute(_active_token_statement(), {"token_hash": hash_secret(secret)}).first()
 
 
 def tokens_of(*, cooperative=None, municipality=None) -> list[ApiToken]:

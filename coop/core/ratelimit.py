@@ -8,6 +8,7 @@ counters are written with ``synchronous_commit=off`` (see :class:`SQLStorage`).
 from __future__ import annotations
 
 import time
+from functools import cached_property
 
 import sqlalchemy as sa
 from limits.storage import Storage
@@ -56,25 +57,28 @@ class SQLStorage(Storage):
     def base_exceptions(self):
         return sa.exc.SQLAlchemyError
 
-    def _insert(self):
+    @cached_property
+    def _hit(self):
+        """The upsert of one hit, built once per storage (the values are bound per call): a new
+        window when the old one has expired, else one more in the current window."""
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        return insert(_table)
-
-    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
-        ins = self._insert().values(key=key, count=amount, expires_at=now + expiry)
-        expired = _table.c.expires_at <= now
-        stmt = ins.on_conflict_do_update(
+        amount, ends = sa.bindparam("amount", type_=Integer), sa.bindparam("ends", type_=Float)
+        expired = _table.c.expires_at <= sa.bindparam("now", type_=Float)
+        return insert(_table).values(key=sa.bindparam("key"), count=amount, expires_at=ends).on_conflict_do_update(
             index_elements=[_table.c.key],
             set_={
                 "count": sa.case((expired, amount), else_=_table.c.count + amount),
-                "expires_at": sa.case((expired, now + expiry), else_=_table.c.expires_at),
+                "expires_at": sa.case((expired, ends), else_=_table.c.expires_at),
             },
         ).returning(_table.c.count)
-        return self._run(lambda conn: conn.execute(stmt).scalar_one())
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        values = {"key": key, "amount": amount, "now": now, "ends": now + expiry}
+        return self._run(lambda conn: conn.execute(self._hit, values).scalar_one())
 
     def _run(self, work):
         """``work(connection)``, once more on a fresh connection when the pooled one was dead."""
