@@ -194,8 +194,10 @@ def _list_statements(status: bool, kind: bool, cooperative: bool, overdue: bool 
     worker (building them took as long as running them); the values are bound parameters.
 
     Counted up to the cap only; the page reads one row more than it shows: whether there is a
-    next page, without counting. (The count as a subquery of the page's query costs PostgreSQL
-    more planning than the second round trip saves.)"""
+    next page, without counting. The page's rows carry the count (``counted``, a subquery run
+    once), so a page takes one round trip; the count statement alone serves a page past the
+    end, which has no rows to carry it. (Before PostgreSQL kept the app's prepared statements,
+    planning the subquery on every call cost more than the second round trip.)"""
     conditions = [LiaisonRequest.municipality_id == bindparam("muni_id"), LiaisonRequest.status != RequestStatus.DRAFT]
     if status:
         conditions.append(LiaisonRequest.status == bindparam("status"))
@@ -216,7 +218,8 @@ def _list_statements(status: bool, kind: bool, cooperative: bool, overdue: bool 
     count = select(func.count()).select_from(select(LiaisonRequest.id).where(*conditions).limit(COUNT_CAP + 1).subquery())
     if after:
         conditions.append(LiaisonRequest.id > bindparam("after"))
-    page = (select(*LIST_COLUMNS).join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
+    page = (select(*LIST_COLUMNS, count.scalar_subquery().label("counted"))
+            .join(Cooperative, Cooperative.id == LiaisonRequest.cooperative_id)
             .join(RequestType, RequestType.id == LiaisonRequest.request_type_id).where(*conditions)
             .order_by(LiaisonRequest.id).offset(bindparam("offset")).limit(bindparam("limit")))
     return count, page
@@ -247,8 +250,8 @@ def list_requests(muni_slug: str):
     # Plain Core statements on the session's connection: no ORM execution layer for rows
     # that never become entities.
     conn = db.session.connection()
-    counted = conn.execute(count_statement, params).scalar_one()
     rows = conn.execute(page_statement, params).all()
+    counted = rows[0].counted if rows else conn.execute(count_statement, params).scalar_one()
     more = len(rows) > per_page
     items = [_summary(r, r.coop_slug, r.coop_name, r.kvk_number, r.kind, today) for r in rows[:per_page]]
     next_url = None

@@ -81,6 +81,10 @@ def test_next_links_continue_after_the_last_id_and_counts_stop_at_the_cap(client
     after = client.get(f"{BASE}?after={ids[2]}", headers=bearer(token_m)).json
     assert [i["id"] for i in after["items"]] == ids[3:] and after["next"] is None
     assert client.get(BASE + "?page=3&per_page=2", headers=bearer(token_m)).json["items"][0]["id"] == ids[4]
+    # Past the end: no rows to carry the count, which is then counted on its own.
+    for past in ("?page=4&per_page=2", f"?after={ids[4]}"):
+        body = client.get(BASE + past, headers=bearer(token_m)).json
+        assert body["items"] == [] and body["total"] == 5 and body["next"] is None
     assert client.get(BASE + "?after=-1", headers=bearer(token_m)).json["parameter"] == "after"
     monkeypatch.setattr(api_requests, "COUNT_CAP", 3)
     capped = client.get(BASE, headers=bearer(token_m)).json
