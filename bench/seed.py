@@ -25,16 +25,21 @@ import sys
 import time
 import unicodedata
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+# The app of this checkout (not whichever one the environment installed): an A/B run from a
+# second worktree seeds with that worktree's code, for the database its migrations made.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coop import create_app
-from coop.auth.models import User, new_token
-from coop.cli.demo import DEMO_PASSWORD, person
-from coop.core.audit import GENESIS, AuditEntry, entry_hash
-from coop.core.db import utcnow
-from coop.extensions import db
-from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from coop import create_app  # noqa: E402
+from coop.auth.models import User, new_token  # noqa: E402
+from coop.cli.demo import DEMO_PASSWORD, person  # noqa: E402
+from coop.core.audit import GENESIS, AuditEntry, entry_hash  # noqa: E402
+from coop.core.db import utcnow  # noqa: E402
+from coop.extensions import db  # noqa: E402
+from coop.orgs.models import BoardPosition, Cooperative, Municipality, Role, RoleAssignment  # noqa: E402
 
 BATCH = 2000
 
