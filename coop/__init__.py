@@ -174,7 +174,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.jinja_env.globals.update(
         can=permissions.can, tenant_nav=nav.tenant_nav,
-        endpoint_exists=lambda endpoint: endpoint in app.view_functions,
+        endpoint_exists=lambda endpoint: endpoint in app.view_functions, unique_id=unique_id,
         ROLE_LABELS=ROLE_LABELS, DOMAIN_LABELS=DOMAIN_LABELS, BOARD_POSITION_LABELS=BOARD_POSITION_LABELS)
 
     @app.context_processor
@@ -184,6 +184,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         return {"current_locale": locale().language, "coop": g.get("coop"), "municipality": g.get("municipality")}
 
     return app
+
+
+def unique_id(prefix: str = "id") -> str:
+    """For templates: an element id that no other element of this page has (a page may show a
+    template's table several times)."""
+    n = g.get("_coop_unique_ids", 0) + 1
+    g._coop_unique_ids = n
+    return f"{prefix}-{n}"
 
 
 def _import_models() -> None:

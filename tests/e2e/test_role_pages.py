@@ -55,3 +55,28 @@ def test_admin_sees_field_error_for_an_invalid_cbs_code(page, visit, check_page,
     assert page.locator("#name").input_value() == "Testgemeente"
     visit("/admin/")
     assert "Testgemeente" not in page.locator("main").inner_text()
+
+
+def test_wide_pages_reflow_at_320_pixels(page, visit, login):
+    """WCAG 1.4.10: at 320 CSS pixels nothing scrolls sideways but a wide table, inside its own
+    box (a labelled region that takes keyboard focus), not the page with it."""
+    page.set_viewport_size({"width": 320, "height": 800})
+
+    def fits(path):
+        visit(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide"
+
+    login(page, "bestuur@zonnedak.example")
+    fits("/c/zonnedak/members/")
+    member = page.locator("main table a[href*='/members/']").first.get_attribute("href")
+    for path in (member, "/c/zonnedak/people", "/c/zonnedak/audit", "/c/zonnedak/capital", "/c/zonnedak/api-tokens"):
+        fits(path)
+    region = page.locator(".table-scroll[role=region]").first
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-labelledby")
+    page.context.clear_cookies()  # another person, another phone
+    login(page, "liaison@gemeente-groningen.example")
+    fits("/m/groningen/region")
+    region_coop = page.locator("main a[href*='/m/groningen/region/']").first.get_attribute("href")
+    for path in (region_coop, "/m/groningen/requests", "/m/groningen/catalogue"):
+        fits(path)
