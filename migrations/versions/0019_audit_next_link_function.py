@@ -40,17 +40,18 @@ END
 $$
 """
 
-# As migration 0018 created it.
-CREATE_HEAD = """
-CREATE OR REPLACE FUNCTION coop_audit_head(chain text, OUT seq integer, OUT hash varchar)
-LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('audit:' || chain));
-    SELECT a.seq, a.hash INTO seq, hash FROM audit_entry AS a
-     WHERE a.tenant_key = chain ORDER BY a.seq DESC LIMIT 1;
-END
-$$
-"""
+
+def _as_0018_created_it() -> str:
+    """Migration 0018's CREATE FUNCTION coop_audit_head (the downgrade restores it), read from
+    that migration instead of copied here."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "coop_migration_0018", Path(__file__).with_name("0018_audit_chain_head_function.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CREATE
 
 
 def upgrade():
@@ -61,5 +62,5 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(CREATE_HEAD)
+        op.execute(_as_0018_created_it())
         op.execute("DROP FUNCTION IF EXISTS coop_audit_next(text, text, text)")
