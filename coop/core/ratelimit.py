@@ -67,7 +67,8 @@ class SQLStorage(Storage):
             from sqlalchemy.dialects.sqlite import insert
         amount, ends = sa.bindparam("amount", type_=Integer), sa.bindparam("ends", type_=Float)
         expired = _table.c.expires_at <= sa.bindparam("now", type_=Float)
-        return insert(_table).values(key=sa.bindparam("key"), count=amount, expires_at=ends).on_conflict_do_update(
+        hit = insert(_table).values(key=sa.bindparam("key"), count=amount, expires_at=ends)
+        return hit.on_conflict_do_update(
             index_elements=[_table.c.key],
             set_={
                 "count": sa.case((expired, amount), else_=_table.c.count + amount),
