@@ -6,6 +6,8 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from coop.core.fastjson import OrjsonProvider
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,7 +25,8 @@ def select_locale() -> str | None:
 
 
 class CoopFlask(Flask):
-    """Flask, with the links of a page built once per worker.
+    """Flask, with the links of a page built once per worker, and JSON written by orjson
+    (:mod:`coop.core.fastjson`).
 
     A page has dozens of links (menus, the header, buttons) and building one took as long as a
     small query: the URL map walks the endpoint's rules, the URL defaults fill in the tenant
@@ -34,6 +37,7 @@ class CoopFlask(Flask):
     """
 
     URL_CACHE_MAX = 4096
+    json_provider_class = OrjsonProvider
 
     def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None,
                 _external=None, **values) -> str:
