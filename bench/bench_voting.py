@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench.bench_meetings import seed_members  # noqa: E402
+from bench.common import empty_postgresql, interpreter  # noqa: E402
 
 
 def tally_bench(n: int) -> None:
@@ -223,7 +224,6 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="coop-bench-voting-"))
     url = args.pg or f"sqlite:///{tmp / 'bench.sqlite'}"
     if args.pg:
-        from bench.common import empty_postgresql
         empty_postgresql(url)
     secret = secrets.token_urlsafe(48)
     from coop import create_app
@@ -235,7 +235,8 @@ def main() -> int:
         from flask_migrate import upgrade
 
         upgrade()
-        print(f"database: {db.engine.url.render_as_string(hide_password=True)} ({db.engine.dialect.name})")
+        print(f"database: {db.engine.url.render_as_string(hide_password=True)} ({db.engine.dialect.name}); "
+              f"{interpreter()}")
         t = time.perf_counter()
         vote_id, _slug, voters = seed(app, args.voters, args.secret, args.history)
         print(f"seeded {len(voters):,} voters with accounts, and {args.history} earlier votes with a ballot of each, "

@@ -1,8 +1,17 @@
-"""What the one-process bench scripts (assets, report) share: an app on a given database, and a
-PostgreSQL database emptied before seeding."""
+"""What the bench scripts share: an app on a given database (the one-process scripts), a
+PostgreSQL database emptied before seeding, and the line that says which Python ran."""
 from __future__ import annotations
 
+import platform
+import sys
 from pathlib import Path
+
+
+def interpreter() -> str:
+    """Which Python runs the server: the same code used about a tenth less CPU per request on
+    Debian's own build of 3.11 than on a pyenv build of 3.11 without ``--enable-optimizations``
+    (bench/README.md), so the figures say which one made them."""
+    return f"Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})"
 
 
 def build_app(url: str, workdir: Path):

@@ -42,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+from common import interpreter  # noqa: E402
 from figures import merge  # noqa: E402
 from scenarios import BARE, SCENARIOS  # noqa: E402
 
@@ -329,7 +330,7 @@ def print_report(results: list[dict], args, workers_note: str) -> None:
     print()
     print(f"coop bench — {datetime.now():%Y-%m-%d %H:%M}, {cpus} CPUs, scenario {args.scenario}, "
           f"size {args.size}, {args.users} users without think time, {args.seconds:g} s per phase")
-    print(f"gunicorn: {workers_note}; load generator: locust (FastHttpUser) on the same machine")
+    print(f"gunicorn: {workers_note}; load generator: locust (FastHttpUser) on the same machine; {interpreter()}")
     for r in results:
         print()
         users = ", ".join(f"{n} {k}" for k, n in r["users_by_kind"].items())
