@@ -4,11 +4,10 @@ The API's list pages are the largest JSON the app sends (50–200 requests a cal
 encoder took about 180 µs for 50 of them, orjson about 18. The text means the same as Flask's
 own: keys sorted, compact separators, and Flask's rules for the types JSON lacks (a date as an
 HTTP date, a decimal or UUID as a string, a dataclass as an object, markup as its text). Only
-the escaping differs: letters outside ASCII are written as UTF-8 (the answer says
-``charset=utf-8``) instead of ``\\uXXXX``. A call with the standard library's options
-(``indent=…``), any answer in debug mode (pretty-printed) and what orjson cannot write (an
-integer beyond 64 bits) go through Flask's provider.
-Reading JSON is left to the standard library.
+the escaping differs: letters outside ASCII are written as UTF-8 (JSON's own encoding, RFC
+8259) instead of ``\\uXXXX``. A call with the standard library's options (``indent=…``), any
+answer in debug mode (pretty-printed) and what orjson cannot write (an integer beyond 64 bits)
+go through Flask's provider. Reading JSON is left to the standard library.
 """
 from __future__ import annotations
 
