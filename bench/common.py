@@ -11,7 +11,8 @@ def interpreter() -> str:
     """Which Python runs the server: the same code used about a tenth less CPU per request on
     Debian's own build of 3.11 than on a pyenv build of 3.11 without ``--enable-optimizations``
     (bench/README.md), so the figures say which one made them."""
-    return f"Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})"
+    implementation = platform.python_implementation()
+    return f"Python {platform.python_version()} ({implementation}, {sys.executable})"
 
 
 def build_app(url: str, workdir: Path):

@@ -16,7 +16,8 @@ import typing as t
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
-#: Flask's ``sort_keys``; dates and dataclasses as Flask writes them; numbers as keys become strings.
+#: Flask's ``sort_keys``; dates and dataclasses as Flask writes them; numbers as keys become
+#: strings.
 OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
            | orjson.OPT_NON_STR_KEYS)
 
