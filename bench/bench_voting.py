@@ -182,7 +182,7 @@ def _is_autovacuum(pid: int) -> bool:
 def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
     """Run the clients once; add the server's CPU seconds (gunicorn and its PostgreSQL backends)
     and the share of the machine other programs used meanwhile."""
-    from run import cpu_seconds, machine_busy, pids_of
+    from cpu import cpu_seconds, machine_busy, pids_of
 
     before = {p: cpu_seconds([p]) for p in pids_of(pid, pg_name)}
     busy0, all0 = machine_busy()

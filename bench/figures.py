@@ -51,4 +51,6 @@ def merge(slices: list[dict]) -> dict:
         "errors": dict(sorted(errors.items(), key=lambda kv: -kv[1])[:10]),
         "machine_cpu": weighted("machine_cpu"), "client_cpu": weighted("client_cpu"),
         "other_cpu": weighted("other_cpu"),
+        "app_cpu_s": sum(s.get("app_cpu_s") or 0 for s in slices),
+        "db_cpu_s": sum(s.get("db_cpu_s") or 0 for s in slices),
     }

@@ -36,6 +36,7 @@ from locust.log import setup_logging
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locustfile  # noqa: E402
+from cpu import server_cpu  # noqa: E402
 from figures import figures  # noqa: E402
 from scenarios import BARE, SCENARIOS, api_headers, pages_for  # noqa: E402
 
@@ -113,6 +114,8 @@ def main() -> int:
     ap.add_argument("--accounts")
     ap.add_argument("--scenario", default="foundation")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--server-pid", type=int, help="gunicorn's master: its CPU (and its workers') in the window")
+    ap.add_argument("--pg-database", help="with --server-pid: also the CPU of this database's backends")
     args = ap.parse_args()
     if args.accounts:
         os.environ["BENCH_ACCOUNTS"] = args.accounts
@@ -144,11 +147,13 @@ def main() -> int:
                                + "; ".join(signed["errors"][:3]))
         if "error" not in result:
             gevent.sleep(args.warmup)
+            server0 = server_cpu(args.server_pid, args.pg_database) if args.server_pid else (0.0, 0.0)
             busy0, total0, cpu0 = *cpu_busy(), self_cpu()
             recorder.on, t0 = True, time.perf_counter()
             gevent.sleep(args.seconds)
             recorder.on, elapsed = False, time.perf_counter() - t0
             busy1, total1, cpu1 = *cpu_busy(), self_cpu()
+            server1 = server_cpu(args.server_pid, args.pg_database) if args.server_pid else (0.0, 0.0)
             all_times = [t for ts in recorder.times.values() for t in ts]
             result.update(
                 seconds=elapsed,
@@ -162,6 +167,9 @@ def main() -> int:
                 #: Share of the machine's CPU in use during the window, and the load generator's.
                 machine_cpu=(busy1 - busy0) / (total1 - total0) if total1 > total0 else None,
                 client_cpu=(cpu1 - cpu0) / elapsed,
+                #: CPU seconds of gunicorn (master and workers) and of the database's backends
+                #: in the window (a backend that started within it counts from its start).
+                app_cpu_s=server1[0] - server0[0], db_cpu_s=server1[1] - server0[1],
             )
     finally:
         runner.quit()

@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from common import interpreter  # noqa: E402
+from cpu import children_cpu, cpu_seconds, machine_busy, pids_of  # noqa: E402
 from figures import merge  # noqa: E402
 from scenarios import BARE, SCENARIOS  # noqa: E402
 
@@ -149,72 +150,6 @@ def choose_accounts(accounts: list[dict], users: int, scenario) -> list[dict]:
     return chosen[:users]
 
 
-# --- CPU accounting (Linux /proc; zeros elsewhere) ------------------------------------------
-
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def pids_of(root: int, pg_database: str | None) -> list[int]:
-    """The gunicorn master and its workers, and the PostgreSQL backends of our database."""
-    out = [root]
-    try:
-        entries = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-    except OSError:
-        return out
-    for pid in entries:
-        st = _stat(pid)
-        if st and int(st[1]) == root:
-            out.append(pid)
-        elif pg_database:
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    cmd = f.read().decode(errors="replace")
-            except OSError:
-                continue
-            if cmd.startswith("postgres: ") and f" {pg_database} " in cmd:
-                out.append(pid)
-    return out
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        st = _stat(pid)
-        if st:
-            total += (int(st[11]) + int(st[12])) / TICK
-    return total
-
-
-def _children_cpu() -> float:
-    t = os.times()
-    return t.children_user + t.children_system
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, all) CPU seconds of the machine since boot, summed over CPUs.
-
-    Busy is user, nice, system and steal time (another VM on the host counts as another
-    program). Interrupt time is left out: the kernel's loopback networking of our own
-    requests lands there and cannot be attributed to a process.
-    """
-    try:
-        with open("/proc/stat") as f:
-            p = [int(x) for x in f.readline().split()[1:9]]
-    except OSError:
-        return 0.0, 0.0
-    p += [0] * (8 - len(p))
-    user, nice, system, idle, iowait, irq, softirq, steal = p
-    return (user + nice + system + steal) / TICK, sum(p) / TICK
-
-
 # --- gunicorn ------------------------------------------------------------------------------
 
 
@@ -270,13 +205,15 @@ def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Pat
     cmd = [PY, str(HERE / "load.py"), "--host", server["url"], "--phase", phase,
            "--users", str(args.users), "--seconds", str(seconds),
            "--warmup", str(args.warmup), "--accounts", str(accounts_path),
-           "--scenario", args.scenario, "--out", str(out)]
+           "--scenario", args.scenario, "--out", str(out), "--server-pid", str(server["pid"])]
+    if server["pg_database"]:
+        cmd += ["--pg-database", server["pg_database"]]
     pids = pids_of(server["pid"], server["pg_database"])
     ours0, (busy0, _), t0 = cpu_seconds(pids), machine_busy(), time.perf_counter()
-    children0 = _children_cpu()
+    children0 = children_cpu()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                        timeout=seconds + args.warmup + 180)
-    client = _children_cpu() - children0  # load.py, now that it has been waited for
+    client = children_cpu() - children0  # load.py, now that it has been waited for
     pids = sorted(set(pids) | set(pids_of(server["pid"], server["pg_database"])))
     ours1, (busy1, _), wall = cpu_seconds(pids), machine_busy(), time.perf_counter() - t0
     result = json.loads(out.read_text()) if out.exists() else {}
@@ -315,7 +252,15 @@ def pages_and_bare(server: dict, args, accounts_path: Path, workdir: Path) -> tu
             f"(machine CPU {100 * (result['machine_cpu'] or 0):.0f} %, load generator "
             f"{100 * result['client_cpu']:.0f} % of a core, other programs "
             f"{100 * result['other_cpu']:.0f} % of the machine)")
+        log(f"    server CPU per request: {cpu_per_request(result, server['pg_database'] is not None)}")
     return pages, bare
+
+
+def cpu_per_request(result: dict, postgresql: bool) -> str:
+    """What gunicorn (and PostgreSQL) spent per answered request in a phase's windows."""
+    n = result["total"]["requests"] or 1
+    text = f"gunicorn {1000 * (result.get('app_cpu_s') or 0) / n:.2f} ms"
+    return text + (f", PostgreSQL {1000 * (result.get('db_cpu_s') or 0) / n:.2f} ms" if postgresql else "")
 
 
 # --- report --------------------------------------------------------------------------------
@@ -377,6 +322,9 @@ def print_report(results: list[dict], args, workers_note: str) -> None:
         print(f"  {r['backend']:<11} ratio {ratio:.2f}{verdict('ratio', ok_ratio)}, "
               f"p95 {ms(p['p95'])} ms{verdict('p95', ok_p95)}"
               f"{'' if p['failures'] + b['failures'] == 0 else '  — with failures!'}")
+        pg = r["backend"] == "postgresql"
+        print(f"  {'':<11} server CPU per request: pages {cpu_per_request(r['pages'], pg)}; "
+              f"bare {cpu_per_request(r['bare'], pg)}")
     busy = [(r["backend"], ph, r[ph]["other_cpu"]) for r in results for ph in ("pages", "bare")
             if r[ph].get("other_cpu", 0) > 0.10]
     if busy:
