@@ -182,9 +182,9 @@ def _is_autovacuum(pid: int) -> bool:
 def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
     """Run the clients once; add the server's CPU seconds (gunicorn and its PostgreSQL backends)
     and the share of the machine other programs used meanwhile."""
-    from cpu import cpu_seconds, machine_busy, pids_of
+    from cpu import cpu_used, machine_busy, server_snapshot
 
-    before = {p: cpu_seconds([p]) for p in pids_of(pid, pg_name)}
+    before = server_snapshot(pid, pg_name)
     busy0, all0 = machine_busy()
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     busy1, all1 = machine_busy()
@@ -192,11 +192,10 @@ def _phase(cmd: list[str], pid: int, pg_name: str | None) -> dict | None:
         print(done.stderr[-3000:], file=sys.stderr)
         return None
     out = json.loads(done.stdout)
-    app_pids = set(pids_of(pid, None))
-    used = {p: cpu_seconds([p]) - before.get(p, 0.0) for p in pids_of(pid, pg_name)}
-    out["server_cpu"] = sum(used.values())
-    out["app_cpu"] = sum(v for p, v in used.items() if p in app_pids)
-    out["autovacuum_cpu"] = sum(v for p, v in used.items() if _is_autovacuum(p))
+    used = cpu_used(before, server_snapshot(pid, pg_name))
+    out["server_cpu"] = sum(v for _app, v in used.values())
+    out["app_cpu"] = sum(v for is_app, v in used.values() if is_app)
+    out["autovacuum_cpu"] = sum(v for p, (_app, v) in used.items() if _is_autovacuum(p))
     others = (busy1 - busy0) - out["server_cpu"] - out["cpu_seconds"]
     out["others"] = max(0.0, others) / max(all1 - all0, 1e-9) * 100
     return out

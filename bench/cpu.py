@@ -38,15 +38,6 @@ def pids_of(root: int, pg_database: str | None) -> list[int]:
     return out
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        st = _stat(pid)
-        if st:
-            total += (int(st[11]) + int(st[12])) / TICK
-    return total
-
-
 def children_cpu() -> float:
     t = os.times()
     return t.children_user + t.children_system
@@ -69,9 +60,20 @@ def machine_busy() -> tuple[float, float]:
     return (user + nice + system + steal) / TICK, sum(p) / TICK
 
 
-def server_cpu(root: int, pg_database: str | None) -> tuple[float, float]:
-    """(gunicorn, PostgreSQL) CPU seconds so far: the master with its workers, and the backends
-    of ``pg_database`` (0 without one)."""
-    app = set(pids_of(root, None))
-    every = pids_of(root, pg_database)
-    return cpu_seconds(sorted(app)), cpu_seconds([p for p in every if p not in app])
+def server_snapshot(root: int, pg_database: str | None) -> dict[int, tuple[bool, float]]:
+    """CPU seconds so far of each process of the server, in one pass over /proc: gunicorn's
+    master and workers (True) and the backends of ``pg_database`` (False)."""
+    out = {}
+    for pid in pids_of(root, pg_database):
+        st = _stat(pid)
+        if st:
+            out[pid] = (pid == root or int(st[1]) == root, (int(st[11]) + int(st[12])) / TICK)
+    return out
+
+
+def cpu_used(before: dict, after: dict) -> dict[int, tuple[bool, float]]:
+    """What each process of ``after`` used since ``before`` (two :func:`server_snapshot`): one
+    that started in between counts from its start; one that ended in between is left out
+    rather than counted negative."""
+    return {pid: (is_app, seconds - before.get(pid, (is_app, 0.0))[1])
+            for pid, (is_app, seconds) in after.items()}

@@ -36,7 +36,7 @@ from locust.log import setup_logging
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import locustfile  # noqa: E402
-from cpu import server_cpu  # noqa: E402
+from cpu import cpu_used, server_snapshot  # noqa: E402
 from figures import figures  # noqa: E402
 from scenarios import BARE, SCENARIOS, api_headers, pages_for  # noqa: E402
 
@@ -147,13 +147,14 @@ def main() -> int:
                                + "; ".join(signed["errors"][:3]))
         if "error" not in result:
             gevent.sleep(args.warmup)
-            server0 = server_cpu(args.server_pid, args.pg_database) if args.server_pid else (0.0, 0.0)
+            server0 = server_snapshot(args.server_pid, args.pg_database) if args.server_pid else {}
             busy0, total0, cpu0 = *cpu_busy(), self_cpu()
             recorder.on, t0 = True, time.perf_counter()
             gevent.sleep(args.seconds)
             recorder.on, elapsed = False, time.perf_counter() - t0
             busy1, total1, cpu1 = *cpu_busy(), self_cpu()
-            server1 = server_cpu(args.server_pid, args.pg_database) if args.server_pid else (0.0, 0.0)
+            server1 = server_snapshot(args.server_pid, args.pg_database) if args.server_pid else {}
+            used = cpu_used(server0, server1).values()
             all_times = [t for ts in recorder.times.values() for t in ts]
             result.update(
                 seconds=elapsed,
@@ -168,8 +169,9 @@ def main() -> int:
                 machine_cpu=(busy1 - busy0) / (total1 - total0) if total1 > total0 else None,
                 client_cpu=(cpu1 - cpu0) / elapsed,
                 #: CPU seconds of gunicorn (master and workers) and of the database's backends
-                #: in the window (a backend that started within it counts from its start).
-                app_cpu_s=server1[0] - server0[0], db_cpu_s=server1[1] - server0[1],
+                #: in the window.
+                app_cpu_s=sum(v for is_app, v in used if is_app),
+                db_cpu_s=sum(v for is_app, v in used if not is_app),
             )
     finally:
         runner.quit()

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from common import interpreter  # noqa: E402
-from cpu import children_cpu, cpu_seconds, machine_busy, pids_of  # noqa: E402
+from cpu import children_cpu, cpu_used, machine_busy, server_snapshot  # noqa: E402
 from figures import merge  # noqa: E402
 from scenarios import BARE, SCENARIOS  # noqa: E402
 
@@ -208,20 +208,20 @@ def load_phase(server: dict, phase: str, args, accounts_path: Path, workdir: Pat
            "--scenario", args.scenario, "--out", str(out), "--server-pid", str(server["pid"])]
     if server["pg_database"]:
         cmd += ["--pg-database", server["pg_database"]]
-    pids = pids_of(server["pid"], server["pg_database"])
-    ours0, (busy0, _), t0 = cpu_seconds(pids), machine_busy(), time.perf_counter()
+    snapshot = lambda: server_snapshot(server["pid"], server["pg_database"])  # noqa: E731
+    ours0, (busy0, _), t0 = snapshot(), machine_busy(), time.perf_counter()
     children0 = children_cpu()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                        timeout=seconds + args.warmup + 180)
     client = children_cpu() - children0  # load.py, now that it has been waited for
-    pids = sorted(set(pids) | set(pids_of(server["pid"], server["pg_database"])))
-    ours1, (busy1, _), wall = cpu_seconds(pids), machine_busy(), time.perf_counter() - t0
+    ours1, (busy1, _), wall = snapshot(), machine_busy(), time.perf_counter() - t0
     result = json.loads(out.read_text()) if out.exists() else {}
     if p.returncode != 0 or "error" in result:
         raise BenchError(f"load phase {phase} failed: {result.get('error', '')}\n"
                          f"{p.stderr[-3000:]}")
     cpus = os.cpu_count() or 1
-    other = max(0.0, (busy1 - busy0) - (ours1 - ours0) - client)
+    ours = sum(v for _app, v in cpu_used(ours0, ours1).values())
+    other = max(0.0, (busy1 - busy0) - ours - client)
     #: CPU that other programs on the machine used meanwhile, as a share of all CPUs.
     result["other_cpu"] = other / (wall * cpus) if wall else 0.0
     if phase == "solo":
